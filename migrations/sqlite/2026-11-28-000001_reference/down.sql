@@ -1,0 +1,3 @@
+DROP TABLE municipalities;
+DROP TABLE departments;
+DROP TABLE institutions;

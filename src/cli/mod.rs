@@ -1,0 +1,138 @@
+//! The `reintegra` command line.
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use crate::auth::token::{mint, parse_ttl, TokenRequest};
+use crate::config::Settings;
+use crate::error::StartupError;
+
+/// Reintegra: GraphQL API for the reintegration of people returned to Guatemala.
+///
+/// Configuration comes from REINTEGRA_* environment variables (see README).
+#[derive(Parser, Debug)]
+#[command(name = "reintegra", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Migrate the database, then serve the API (GraphQL at /graphql).
+    Serve,
+    /// Apply pending migrations (or revert the last one with --revert) and exit.
+    Migrate {
+        /// Revert the most recent migration instead of applying.
+        #[arg(long)]
+        revert: bool,
+    },
+    /// Mint a development token signed with REINTEGRA_JWT_SECRET (token on the last line).
+    Token {
+        /// Institution code, e.g. MINTRAB.
+        #[arg(long)]
+        institution: String,
+        /// Role, e.g. labour_officer.
+        #[arg(long)]
+        role: String,
+        /// Subject (user or client id), e.g. ana@mintrab.gob.gt.
+        #[arg(long, default_value = "developer@reintegra.local")]
+        subject: String,
+        /// Lifetime: 90s, 30m, 8h, 7d.
+        #[arg(long, default_value = "8h")]
+        ttl: String,
+    },
+    /// Print the GraphQL schema (SDL), or write it to --output.
+    ExportSchema {
+        /// File to write (default: standard output).
+        #[arg(long)]
+        output: Option<String>,
+    },
+}
+
+/// Parses arguments and runs the chosen subcommand.
+pub fn run() -> ExitCode {
+    crate::telemetry::init();
+    let cli = Cli::parse();
+    match dispatch(cli.command) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("reintegra: {err}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn dispatch(command: Command) -> Result<(), StartupError> {
+    let settings = Settings::from_env()?;
+    match command {
+        Command::Serve => actix_web::rt::System::new().block_on(crate::startup::serve(settings)),
+        Command::Migrate { revert } => migrate(&settings, revert),
+        Command::Token {
+            institution,
+            role,
+            subject,
+            ttl,
+        } => token(&settings, institution, role, subject, &ttl),
+        Command::ExportSchema { output } => export_schema(settings, output),
+    }
+}
+
+fn migrate(settings: &Settings, revert: bool) -> Result<(), StartupError> {
+    if revert {
+        use diesel::Connection;
+        let url = crate::db::normalize_url(&settings.database_url);
+        let mut conn = crate::db::DbConnection::establish(&url)
+            .map_err(|e| StartupError::Database(format!("cannot connect: {e}")))?;
+        let name = crate::db::migrate::revert_last(&mut conn)?;
+        println!("reverted {name}");
+    } else {
+        let n = crate::db::migrate::connect_and_migrate(&settings.database_url)?;
+        println!("applied {n} migration(s)");
+    }
+    Ok(())
+}
+
+fn token(
+    settings: &Settings,
+    institution: String,
+    role: String,
+    subject: String,
+    ttl: &str,
+) -> Result<(), StartupError> {
+    let role_parsed = crate::domain::institution::Role::parse(&role)
+        .ok_or_else(|| StartupError::Config(format!("unknown role {role:?}")))?;
+    let ttl = parse_ttl(ttl).map_err(StartupError::Config)?;
+    if settings.uses_dev_secret() {
+        eprintln!("warning: signing with the development secret (set REINTEGRA_JWT_SECRET)");
+    }
+    eprintln!(
+        "token for {subject} at {institution} as {} (kind {}), valid {}s",
+        role_parsed.as_str(),
+        role_parsed.kind().as_str(),
+        ttl.as_secs()
+    );
+    let request = TokenRequest {
+        subject,
+        institution: institution.to_ascii_uppercase(),
+        role,
+        ttl,
+    };
+    let token = mint(&settings.jwt, &request).map_err(StartupError::Other)?;
+    println!("{token}");
+    Ok(())
+}
+
+fn export_schema(settings: Settings, output: Option<String>) -> Result<(), StartupError> {
+    let pool = crate::db::build_pool(&settings.database_url, 1, settings.pool_timeout)?;
+    let sdl = crate::graphql::sdl(&crate::graphql::build_schema(pool, settings));
+    match output {
+        Some(path) => std::fs::write(&path, sdl)
+            .map_err(|e| StartupError::Other(format!("cannot write {path}: {e}"))),
+        None => {
+            print!("{sdl}");
+            Ok(())
+        }
+    }
+}

@@ -1,0 +1,170 @@
+//! Typed configuration, read from `REINTEGRA_*` environment variables.
+
+use std::time::Duration;
+
+use crate::error::StartupError;
+
+/// The development-only JWT secret; production refuses to start with it.
+pub const DEV_JWT_SECRET: &str = "reintegra-development-secret-not-for-production-use";
+
+/// Where the process runs; production turns insecure defaults into errors.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Environment {
+    /// Local work: default secret allowed (with a warning), GraphiQL served.
+    Development,
+    /// A real deployment: a real secret or JWKS file is mandatory.
+    Production,
+}
+
+/// Limits that protect the server from oversized or hostile requests.
+#[derive(Clone, Debug)]
+pub struct Limits {
+    /// Maximum GraphQL selection depth.
+    pub max_depth: usize,
+    /// Maximum GraphQL complexity (fields weighted by page size).
+    pub max_complexity: usize,
+    /// Maximum number of aliased or root fields in one operation.
+    pub max_aliases: usize,
+    /// Maximum number of operations in one batched request.
+    pub max_batch: usize,
+    /// Maximum request body size in bytes.
+    pub max_body_bytes: usize,
+    /// Largest `first` a connection accepts.
+    pub max_page_size: usize,
+    /// Requests per minute allowed for one `sub`.
+    pub rate_per_minute: u32,
+}
+
+/// JWT verification settings.
+#[derive(Clone, Debug)]
+pub struct JwtSettings {
+    /// Shared HS256 secret.
+    pub secret: String,
+    /// Optional JWKS file with RS256/ES256 public keys.
+    pub jwks_file: Option<String>,
+    /// Expected `iss`.
+    pub issuer: String,
+    /// Expected `aud`.
+    pub audience: String,
+    /// Clock skew tolerated on `exp`/`nbf`, in seconds.
+    pub leeway_secs: u64,
+}
+
+/// Everything the application needs to start.
+#[derive(Clone, Debug)]
+pub struct Settings {
+    /// Development or production.
+    pub environment: Environment,
+    /// `postgres://…` or an SQLite file path (optionally `sqlite://path`).
+    pub database_url: String,
+    /// Address the HTTP server binds.
+    pub bind: String,
+    /// Connections kept in the pool.
+    pub pool_size: u32,
+    /// How long a request waits for a connection before failing.
+    pub pool_timeout: Duration,
+    /// Token verification.
+    pub jwt: JwtSettings,
+    /// MINEX sees people whose latest arrival is this recent.
+    pub minex_window_days: i64,
+    /// Request limits.
+    pub limits: Limits,
+    /// Serve the GraphiQL page.
+    pub graphiql: bool,
+}
+
+fn var(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
+}
+
+fn parsed<T: std::str::FromStr>(name: &str, default: T) -> Result<T, StartupError> {
+    match var(name) {
+        None => Ok(default),
+        Some(raw) => raw
+            .trim()
+            .parse()
+            .map_err(|_| StartupError::Config(format!("{name} has an invalid value: {raw:?}"))),
+    }
+}
+
+impl Settings {
+    /// Reads the configuration from the environment, with development defaults.
+    pub fn from_env() -> Result<Self, StartupError> {
+        let environment = match var("REINTEGRA_ENV").as_deref() {
+            None | Some("development") | Some("dev") => Environment::Development,
+            Some("production") | Some("prod") => Environment::Production,
+            Some(other) => {
+                return Err(StartupError::Config(format!(
+                    "REINTEGRA_ENV must be development or production, not {other:?}"
+                )))
+            }
+        };
+        let settings = Settings {
+            environment,
+            database_url: var("REINTEGRA_DATABASE_URL").unwrap_or_else(|| "reintegra.db".into()),
+            bind: var("REINTEGRA_BIND").unwrap_or_else(|| "127.0.0.1:8080".into()),
+            pool_size: parsed("REINTEGRA_DB_POOL_SIZE", 10)?,
+            pool_timeout: Duration::from_millis(parsed("REINTEGRA_DB_TIMEOUT_MS", 3000)?),
+            jwt: JwtSettings {
+                secret: var("REINTEGRA_JWT_SECRET").unwrap_or_else(|| DEV_JWT_SECRET.into()),
+                jwks_file: var("REINTEGRA_JWKS_FILE"),
+                issuer: var("REINTEGRA_JWT_ISSUER").unwrap_or_else(|| "reintegra".into()),
+                audience: var("REINTEGRA_JWT_AUDIENCE").unwrap_or_else(|| "reintegra-api".into()),
+                leeway_secs: parsed("REINTEGRA_JWT_LEEWAY_SECS", 30)?,
+            },
+            minex_window_days: parsed("REINTEGRA_MINEX_WINDOW_DAYS", 30)?,
+            limits: Limits {
+                max_depth: parsed("REINTEGRA_MAX_DEPTH", 12)?,
+                max_complexity: parsed("REINTEGRA_MAX_COMPLEXITY", 5000)?,
+                max_aliases: parsed("REINTEGRA_MAX_ALIASES", 30)?,
+                max_batch: parsed("REINTEGRA_MAX_BATCH", 10)?,
+                max_body_bytes: parsed("REINTEGRA_MAX_BODY_BYTES", 1_048_576)?,
+                max_page_size: parsed("REINTEGRA_MAX_PAGE_SIZE", 100)?,
+                rate_per_minute: parsed("REINTEGRA_RATE_LIMIT_PER_MINUTE", 600)?,
+            },
+            graphiql: parsed(
+                "REINTEGRA_GRAPHIQL",
+                environment == Environment::Development,
+            )?,
+        };
+        settings.validate()?;
+        Ok(settings)
+    }
+
+    /// True when the HS256 secret is the built-in development one.
+    pub fn uses_dev_secret(&self) -> bool {
+        self.jwt.secret == DEV_JWT_SECRET
+    }
+
+    /// Refuses configurations that would be unsafe in production.
+    pub fn validate(&self) -> Result<(), StartupError> {
+        if self.minex_window_days < 0 {
+            return Err(StartupError::Config(
+                "REINTEGRA_MINEX_WINDOW_DAYS must not be negative".into(),
+            ));
+        }
+        if self.environment == Environment::Production {
+            if self.uses_dev_secret() {
+                return Err(StartupError::Config(
+                    "REINTEGRA_ENV=production needs REINTEGRA_JWT_SECRET: refusing the development default".into(),
+                ));
+            }
+            if self.jwt.secret.len() < 32 {
+                return Err(StartupError::Config(
+                    "REINTEGRA_JWT_SECRET must be at least 32 bytes in production".into(),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// True when the database URL selects PostgreSQL.
+    pub fn is_postgres(&self) -> bool {
+        is_postgres_url(&self.database_url)
+    }
+}
+
+/// True for `postgres://` and `postgresql://` URLs.
+pub fn is_postgres_url(url: &str) -> bool {
+    url.starts_with("postgres://") || url.starts_with("postgresql://")
+}

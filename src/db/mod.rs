@@ -1,0 +1,129 @@
+//! Storage: one connection type over SQLite and PostgreSQL, a pool, and the
+//! helpers that keep blocking database work off the async workers.
+
+pub mod institutions;
+pub mod migrate;
+pub mod reference;
+pub mod schema;
+
+use std::time::Duration;
+
+use diesel::connection::{AnsiTransactionManager, SimpleConnection, TransactionManager};
+use diesel::pg::PgConnection;
+use diesel::r2d2::{ConnectionManager, CustomizeConnection, Pool, PooledConnection};
+use diesel::sqlite::SqliteConnection;
+
+use crate::config::is_postgres_url;
+use crate::error::{AppError, AppResult, StartupError};
+
+/// A connection to either backend; domain code is written once against it.
+#[derive(diesel::MultiConnection)]
+pub enum DbConnection {
+    /// PostgreSQL, selected by a `postgres://` URL.
+    Pg(PgConnection),
+    /// Embedded SQLite, the default.
+    Sqlite(SqliteConnection),
+}
+
+/// The connection pool shared by the HTTP workers.
+pub type DbPool = Pool<ConnectionManager<DbConnection>>;
+/// One pooled connection.
+pub type PooledConn = PooledConnection<ConnectionManager<DbConnection>>;
+
+/// Turns `sqlite://path` into the path diesel expects; other URLs pass through.
+pub fn normalize_url(url: &str) -> String {
+    url.strip_prefix("sqlite://").unwrap_or(url).to_string()
+}
+
+#[derive(Debug)]
+struct SqlitePragmas;
+
+impl CustomizeConnection<DbConnection, diesel::r2d2::Error> for SqlitePragmas {
+    fn on_acquire(&self, conn: &mut DbConnection) -> Result<(), diesel::r2d2::Error> {
+        if let DbConnection::Sqlite(c) = conn {
+            // WAL lets readers run beside the single writer; the busy timeout
+            // makes concurrent writers queue instead of failing at once.
+            c.batch_execute(
+                "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
+                 PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;",
+            )
+            .map_err(diesel::r2d2::Error::QueryError)?;
+        }
+        Ok(())
+    }
+}
+
+/// Builds the pool without connecting, so the service starts (and reports
+/// not-ready) while the database is away, and recovers when it returns.
+pub fn build_pool(url: &str, size: u32, timeout: Duration) -> Result<DbPool, StartupError> {
+    let manager = ConnectionManager::<DbConnection>::new(normalize_url(url));
+    let builder = Pool::builder()
+        .max_size(size.max(1))
+        .min_idle(Some(0))
+        .connection_timeout(timeout)
+        .test_on_check_out(true);
+    let builder = if is_postgres_url(url) {
+        builder
+    } else {
+        builder.connection_customizer(Box::new(SqlitePragmas))
+    };
+    Ok(builder.build_unchecked(manager))
+}
+
+/// Runs blocking database work on actix's blocking thread pool.
+pub async fn run<T, F>(pool: &DbPool, f: F) -> AppResult<T>
+where
+    F: FnOnce(&mut DbConnection) -> AppResult<T> + Send + 'static,
+    T: Send + 'static,
+{
+    let pool = pool.clone();
+    actix_web::web::block(move || {
+        let mut conn = pool.get()?;
+        f(&mut conn)
+    })
+    .await?
+}
+
+/// Runs `f` in a write transaction: `BEGIN IMMEDIATE` on SQLite so that two
+/// writers queue on the busy timeout instead of deadlocking on lock upgrade.
+pub fn write_tx<T, F>(conn: &mut DbConnection, f: F) -> AppResult<T>
+where
+    F: FnOnce(&mut DbConnection) -> AppResult<T>,
+{
+    match conn {
+        DbConnection::Sqlite(c) => {
+            AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?;
+        }
+        DbConnection::Pg(c) => AnsiTransactionManager::begin_transaction(c)?,
+    }
+    let result = f(conn);
+    let end = match (&result, &mut *conn) {
+        (Ok(_), DbConnection::Sqlite(c)) => AnsiTransactionManager::commit_transaction(c),
+        (Ok(_), DbConnection::Pg(c)) => AnsiTransactionManager::commit_transaction(c),
+        (Err(_), DbConnection::Sqlite(c)) => AnsiTransactionManager::rollback_transaction(c),
+        (Err(_), DbConnection::Pg(c)) => AnsiTransactionManager::rollback_transaction(c),
+    };
+    end?;
+    result
+}
+
+/// Checks that the database answers a real query.
+pub fn ping(conn: &mut DbConnection) -> AppResult<()> {
+    use diesel::prelude::*;
+    schema::departments::table
+        .select(diesel::dsl::count_star())
+        .first::<i64>(conn)
+        .map(|_| ())
+        .map_err(AppError::from)
+}
+
+/// A new random opaque id.
+pub fn new_id() -> String {
+    uuid::Uuid::new_v4().to_string()
+}
+
+/// The current time as stored: UTC without offset, to the microsecond.
+pub fn now() -> chrono::NaiveDateTime {
+    use chrono::{SubsecRound, Utc};
+    Utc::now().naive_utc().trunc_subsecs(6)
+}

@@ -1,0 +1,71 @@
+//! The GraphQL schema, split by area; this module assembles it.
+
+pub mod institutions;
+pub mod loaders;
+pub mod me;
+pub mod reference;
+
+use async_graphql::{Context, EmptySubscription, MergedObject, Schema};
+
+use crate::auth::Identity;
+use crate::config::Settings;
+use crate::db::DbPool;
+use crate::error::{AppError, AppResult};
+
+/// Root query: the union of every area's queries.
+#[derive(MergedObject, Default)]
+pub struct QueryRoot(
+    me::MeQuery,
+    reference::ReferenceQuery,
+    institutions::InstitutionQuery,
+);
+
+/// Root mutation: the union of every area's mutations.
+#[derive(MergedObject, Default)]
+pub struct MutationRoot(institutions::InstitutionMutation);
+
+/// The executable schema type.
+pub type AppSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
+
+/// Per-request data: who is calling, and the request id for logs and audit.
+#[derive(Clone, Debug)]
+pub struct RequestContext {
+    /// The verified caller.
+    pub identity: Identity,
+    /// Correlates logs and audit events of one HTTP request.
+    pub request_id: String,
+}
+
+/// Builds the schema with its limits; `main`, tests and `export-schema` share it.
+pub fn build_schema(pool: DbPool, settings: Settings) -> AppSchema {
+    let limits = settings.limits.clone();
+    Schema::build(
+        QueryRoot::default(),
+        MutationRoot::default(),
+        EmptySubscription,
+    )
+    .data(pool)
+    .data(settings)
+    .limit_depth(limits.max_depth)
+    .limit_complexity(limits.max_complexity)
+    .limit_recursive_depth(limits.max_depth.max(16))
+    .limit_directives(8)
+    .finish()
+}
+
+/// The SDL written to `schema.graphql`.
+pub fn sdl(schema: &AppSchema) -> String {
+    schema.sdl()
+}
+
+/// The caller of this request; every resolver starts here.
+pub fn caller<'a>(ctx: &'a Context<'_>) -> AppResult<&'a RequestContext> {
+    ctx.data::<RequestContext>()
+        .map_err(|_| AppError::Unauthenticated("no verified caller".into()))
+}
+
+/// The shared pool.
+pub fn pool<'a>(ctx: &'a Context<'_>) -> AppResult<&'a DbPool> {
+    ctx.data::<DbPool>()
+        .map_err(|_| AppError::Internal("pool missing from schema data".into()))
+}

@@ -1,0 +1,37 @@
+//! Every error a client receives carries `extensions.code`.
+
+use async_graphql::{ErrorExtensionValues, ServerError, Value};
+
+use crate::error::ErrorCode;
+use crate::metrics::Metrics;
+
+/// Errors raised by async-graphql itself (parse, validation, limits) come
+/// without a code; give them one, and count every error by code.
+pub fn normalize(errors: &mut [ServerError], metrics: &Metrics) {
+    for err in errors.iter_mut() {
+        let ext = err
+            .extensions
+            .get_or_insert_with(ErrorExtensionValues::default);
+        let code = match ext.get("code") {
+            Some(Value::String(code)) => code.clone(),
+            _ => {
+                let code = classify(&err.message).as_str().to_string();
+                ext.set("code", code.clone());
+                code
+            }
+        };
+        metrics.count_error(&code);
+    }
+}
+
+fn classify(message: &str) -> ErrorCode {
+    let m = message.to_ascii_lowercase();
+    if m.contains("too complex")
+        || m.contains("nested too deep")
+        || m.contains("too many directives")
+    {
+        ErrorCode::QueryTooComplex
+    } else {
+        ErrorCode::BadUserInput
+    }
+}

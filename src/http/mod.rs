@@ -1,0 +1,120 @@
+//! HTTP surface: routes, shared state and the non-GraphQL endpoints.
+
+pub mod errors;
+pub mod graphql;
+pub mod shape;
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use actix_web::http::{header, StatusCode};
+use actix_web::{web, HttpResponse};
+use async_graphql::http::GraphiQLSource;
+use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
+use std::num::NonZeroU32;
+
+use crate::auth::Verifier;
+use crate::config::Settings;
+use crate::db::{self, DbPool};
+use crate::error::{AppError, ErrorCode};
+use crate::graphql::AppSchema;
+use crate::metrics::Metrics;
+
+/// Everything a handler needs, shared by all workers.
+pub struct AppState {
+    /// The executable schema.
+    pub schema: AppSchema,
+    /// Database pool.
+    pub pool: DbPool,
+    /// Token verifier.
+    pub verifier: Arc<Verifier>,
+    /// Configuration.
+    pub settings: Settings,
+    /// Metrics registry.
+    pub metrics: Metrics,
+    /// Per-`sub` request budget.
+    pub rate_limiter: DefaultKeyedRateLimiter<String>,
+}
+
+/// Builds the per-subject rate limiter from the configured budget.
+pub fn rate_limiter(per_minute: u32) -> DefaultKeyedRateLimiter<String> {
+    let n = NonZeroU32::new(per_minute.max(1)).unwrap_or(NonZeroU32::MIN);
+    RateLimiter::keyed(Quota::per_minute(n))
+}
+
+/// A JSON error body with the status matching its code.
+pub fn error_response(err: &AppError) -> HttpResponse {
+    let status = match err.code() {
+        ErrorCode::Unauthenticated => StatusCode::UNAUTHORIZED,
+        ErrorCode::Forbidden => StatusCode::FORBIDDEN,
+        ErrorCode::NotFound => StatusCode::NOT_FOUND,
+        ErrorCode::BadUserInput => StatusCode::BAD_REQUEST,
+        ErrorCode::Conflict => StatusCode::CONFLICT,
+        ErrorCode::RateLimited => StatusCode::TOO_MANY_REQUESTS,
+        ErrorCode::QueryTooComplex => StatusCode::PAYLOAD_TOO_LARGE,
+        ErrorCode::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+    };
+    if let AppError::Internal(detail) = err {
+        tracing::error!(detail = %detail, "internal error");
+    }
+    let mut resp = HttpResponse::build(status);
+    if status == StatusCode::UNAUTHORIZED {
+        resp.insert_header((header::WWW_AUTHENTICATE, "Bearer"));
+    }
+    resp.json(err.to_graphql_body())
+}
+
+async fn healthz() -> HttpResponse {
+    HttpResponse::Ok().json(serde_json::json!({ "status": "ok" }))
+}
+
+async fn readyz(state: web::Data<AppState>) -> HttpResponse {
+    match db::run(&state.pool, db::ping).await {
+        Ok(()) => HttpResponse::Ok().json(serde_json::json!({ "status": "ready" })),
+        Err(_) => HttpResponse::ServiceUnavailable()
+            .json(serde_json::json!({ "status": "unavailable", "reason": "database unreachable" })),
+    }
+}
+
+async fn metrics(state: web::Data<AppState>) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/plain; version=0.0.4")
+        .body(state.metrics.render(&state.pool))
+}
+
+async fn graphiql(state: web::Data<AppState>) -> HttpResponse {
+    if !state.settings.graphiql {
+        return HttpResponse::NotFound().finish();
+    }
+    let page = GraphiQLSource::build()
+        .endpoint("/graphql")
+        .subscription_endpoint("/graphql/ws")
+        .finish();
+    HttpResponse::Ok()
+        .content_type("text/html; charset=utf-8")
+        .body(page)
+}
+
+/// Registers every route; shared by `serve` and the tests.
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/graphql", web::post().to(graphql::graphql))
+        .route("/graphql", web::get().to(graphql::graphql))
+        .route("/graphiql", web::get().to(graphiql))
+        .route("/healthz", web::get().to(healthz))
+        .route("/readyz", web::get().to(readyz))
+        .route("/metrics", web::get().to(metrics));
+}
+
+/// Records a finished request in the metrics.
+pub fn record_request(
+    state: Option<&web::Data<AppState>>,
+    route: &str,
+    status: u16,
+    started: Instant,
+) {
+    if let Some(state) = state {
+        state
+            .metrics
+            .observe_request(route, status, started.elapsed().as_secs_f64());
+    }
+}

@@ -1,0 +1,108 @@
+//! Building and running the application; shared by `main` and the tests.
+
+use std::net::TcpListener;
+use std::sync::Arc;
+use std::time::Instant;
+
+use actix_web::dev::{Server, Service};
+use actix_web::http::header::{HeaderName, HeaderValue};
+use actix_web::{web, App, HttpMessage, HttpServer};
+use tracing_actix_web::{RequestId, TracingLogger};
+
+use crate::auth::Verifier;
+use crate::config::Settings;
+use crate::db::{self, DbPool};
+use crate::error::StartupError;
+use crate::graphql::build_schema;
+use crate::http::{self, AppState};
+use crate::metrics::Metrics;
+use crate::telemetry::SafeRootSpan;
+
+/// Builds the shared state from settings and an existing pool.
+pub fn build_state(settings: Settings, pool: DbPool) -> Result<web::Data<AppState>, StartupError> {
+    let verifier = Arc::new(Verifier::new(&settings.jwt)?);
+    let metrics = Metrics::new().map_err(|e| StartupError::Other(format!("metrics: {e}")))?;
+    let schema = build_schema(pool.clone(), settings.clone());
+    let rate_limiter = http::rate_limiter(settings.limits.rate_per_minute);
+    Ok(web::Data::new(AppState {
+        schema,
+        pool,
+        verifier,
+        settings,
+        metrics,
+        rate_limiter,
+    }))
+}
+
+/// Starts the HTTP server on a bound listener (port 0 in tests).
+pub fn run(
+    listener: TcpListener,
+    state: web::Data<AppState>,
+    workers: usize,
+) -> Result<Server, StartupError> {
+    let server = HttpServer::new(move || {
+        App::new()
+            .app_data(state.clone())
+            .configure(http::configure)
+            .wrap_fn(|req, srv| {
+                let started = Instant::now();
+                let route = req.match_pattern().unwrap_or_else(|| "unmatched".into());
+                let state = req.app_data::<web::Data<AppState>>().cloned();
+                let request_id = req.extensions().get::<RequestId>().map(|id| id.to_string());
+                let fut = srv.call(req);
+                async move {
+                    let mut resp = fut.await?;
+                    http::record_request(state.as_ref(), &route, resp.status().as_u16(), started);
+                    if let Some(id) = request_id.and_then(|id| HeaderValue::from_str(&id).ok()) {
+                        resp.headers_mut()
+                            .insert(HeaderName::from_static("x-request-id"), id);
+                    }
+                    Ok(resp)
+                }
+            })
+            .wrap(TracingLogger::<SafeRootSpan>::new())
+    })
+    .workers(workers.max(1))
+    .listen(listener)
+    .map_err(|e| StartupError::Other(format!("cannot listen: {e}")))?
+    .run();
+    Ok(server)
+}
+
+/// `reintegra serve`: migrate, then serve until stopped.
+pub async fn serve(settings: Settings) -> Result<(), StartupError> {
+    if settings.uses_dev_secret() {
+        tracing::warn!(
+            "USING THE DEVELOPMENT JWT SECRET: anyone can mint tokens. Set REINTEGRA_JWT_SECRET \
+             (REINTEGRA_ENV=production refuses to start without it)"
+        );
+    }
+    let url = settings.database_url.clone();
+    let applied = web::block(move || db::migrate::connect_and_migrate(&url))
+        .await
+        .map_err(|e| StartupError::Other(e.to_string()))??;
+    tracing::info!(
+        applied,
+        backend = if settings.is_postgres() {
+            "postgres"
+        } else {
+            "sqlite"
+        },
+        "database ready"
+    );
+    let pool = db::build_pool(
+        &settings.database_url,
+        settings.pool_size,
+        settings.pool_timeout,
+    )?;
+    let listener = TcpListener::bind(&settings.bind)
+        .map_err(|e| StartupError::Other(format!("cannot bind {}: {e}", settings.bind)))?;
+    tracing::info!(address = %settings.bind, "serving GraphQL at /graphql");
+    let workers = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(2);
+    let state = build_state(settings, pool)?;
+    run(listener, state, workers)?
+        .await
+        .map_err(|e| StartupError::Other(format!("server stopped: {e}")))
+}
