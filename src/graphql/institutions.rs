@@ -137,7 +137,7 @@ impl InstitutionMutation {
         require_admin(ctx)?;
         let code = InstitutionCode::parse(&code).map_err(|m| AppError::bad_input("code", m))?;
         let code = code.as_str().to_string();
-        if active == false && code == caller(ctx)?.identity.institution.code {
+        if !active && code == caller(ctx)?.identity.institution.code {
             return Err(
                 AppError::bad_input("code", "cannot deactivate your own institution").into(),
             );

@@ -24,12 +24,17 @@ pub fn normalize(errors: &mut [ServerError], metrics: &Metrics) {
     }
 }
 
+/// Phrases async-graphql uses when a query breaks a configured limit.
+const LIMIT_PHRASES: [&str; 4] = [
+    "too complex",
+    "nested too deep",
+    "recursion depth",
+    "too many directives",
+];
+
 fn classify(message: &str) -> ErrorCode {
     let m = message.to_ascii_lowercase();
-    if m.contains("too complex")
-        || m.contains("nested too deep")
-        || m.contains("too many directives")
-    {
+    if LIMIT_PHRASES.iter().any(|p| m.contains(p)) {
         ErrorCode::QueryTooComplex
     } else {
         ErrorCode::BadUserInput

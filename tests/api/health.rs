@@ -1,0 +1,186 @@
+//! Health, readiness, metrics, and the HTTP-level limits of /graphql.
+
+use serde_json::json;
+
+use crate::db_tests;
+use crate::support::{db, error_code, Backend, TestApp};
+
+async fn health_and_readiness(app: TestApp) {
+    assert_eq!(app.get("/healthz", None).await.0, 200);
+    let (status, body) = app.get("/readyz", None).await;
+    assert_eq!(status, 200, "{body}");
+    let (status, page) = app.get("/graphiql", None).await;
+    assert_eq!(status, 200);
+    assert!(page.contains("/graphql"));
+    let _ = app
+        .gql(&app.token("IOM", "iom_admin"), "{ me { role } }", json!({}))
+        .await;
+    let (status, text) = app.get("/metrics", None).await;
+    assert_eq!(status, 200);
+    for name in [
+        "reintegra_http_requests_total",
+        "reintegra_http_request_duration_seconds",
+        "reintegra_db_pool_connections",
+    ] {
+        assert!(text.contains(name), "{name} missing from /metrics");
+    }
+}
+
+async fn readyz_fails_when_database_is_gone(app: TestApp) {
+    let unreachable = match app.backend {
+        Backend::Sqlite => "/nonexistent-directory/for/sure/reintegra.db".to_string(),
+        Backend::Postgres => "postgres://postgres@127.0.0.1:1/nowhere".to_string(),
+    };
+    let backend = app.backend;
+    let broken = TestApp::spawn(backend, db::sqlite(), |s| {
+        s.database_url = unreachable.clone();
+        s.pool_timeout = std::time::Duration::from_millis(300);
+    });
+    let (status, body) = broken.get("/readyz", None).await;
+    assert_eq!(status, 503, "{body}");
+    assert_eq!(broken.get("/healthz", None).await.0, 200);
+    // A request that needs the database fails fast with a clean code.
+    let (status, body) = broken
+        .gql(
+            &broken.token("IOM", "iom_admin"),
+            "{ me { role } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(status, 500, "{body}");
+    assert_eq!(error_code(&body).as_deref(), Some("INTERNAL"));
+    assert!(!body.to_string().contains("nowhere") && !body.to_string().contains("nonexistent"));
+    // On PostgreSQL, the live database disappearing is noticed as well.
+    if app.db.drop_now() {
+        let (status, _) = app.get("/readyz", None).await;
+        assert_eq!(status, 503);
+    }
+}
+
+async fn get_runs_queries_but_never_mutations(app: TestApp) {
+    let token = app.token("IOM", "iom_admin");
+    let (status, body) = app
+        .get("/graphql?query=%7Bme%7Brole%7D%7D", Some(&token))
+        .await;
+    assert_eq!(status, 200, "{body}");
+    assert!(body.contains("iom_admin"));
+    let m = "mutation%7BcreateInstitution(input:%7Bcode:%22ZZ%22,name:%22z%22,kind:LABOUR%7D)%7Bcode%7D%7D";
+    let (status, body) = app.get(&format!("/graphql?query={m}"), Some(&token)).await;
+    assert_eq!(status, 400, "{body}");
+    assert!(body.contains("BAD_USER_INPUT"));
+    let (_, body) = app
+        .gql(&token, "{ institutions { code } }", json!({}))
+        .await;
+    assert!(
+        !body.to_string().contains("ZZ"),
+        "GET mutation must not run"
+    );
+}
+
+async fn bad_requests_get_clear_errors(app: TestApp) {
+    let token = app.token("IOM", "iom_admin");
+    let (status, body) = app.post_raw(Some(&token), b"{not json".to_vec()).await;
+    assert_eq!(
+        (status, error_code(&body).as_deref()),
+        (400, Some("BAD_USER_INPUT")),
+        "{body}"
+    );
+    let (status, body) = app.gql(&token, "{ me { nope } }", json!({})).await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        error_code(&body).as_deref(),
+        Some("BAD_USER_INPUT"),
+        "{body}"
+    );
+    let (_, body) = app.gql(&token, "{ me { role ", json!({})).await;
+    assert_eq!(
+        error_code(&body).as_deref(),
+        Some("BAD_USER_INPUT"),
+        "{body}"
+    );
+    let huge = format!(
+        "{{\"query\": \"{{ me {{ role }} }}\", \"pad\": \"{}\"}}",
+        "x".repeat(2_000_000)
+    );
+    let (status, body) = app.post_raw(Some(&token), huge.into_bytes()).await;
+    assert_eq!(
+        (status, error_code(&body).as_deref()),
+        (413, Some("QUERY_TOO_COMPLEX")),
+        "{body}"
+    );
+}
+
+async fn hostile_queries_are_refused(app: TestApp) {
+    let token = app.token("IOM", "iom_admin");
+    let aliases: String = (0..40).map(|i| format!("a{i}: me {{ role }} ")).collect();
+    let (status, body) = app
+        .gql(&token, &format!("{{ {aliases} }}"), json!({}))
+        .await;
+    assert_eq!(
+        (status, error_code(&body).as_deref()),
+        (413, Some("QUERY_TOO_COMPLEX")),
+        "{body}"
+    );
+    let deep = format!(
+        "{{ departments {{ {} code {} }} }}",
+        "municipalities { department { ".repeat(8),
+        "} } ".repeat(8)
+    );
+    let (_, body) = app.gql(&token, &deep, json!({})).await;
+    assert_eq!(
+        error_code(&body).as_deref(),
+        Some("QUERY_TOO_COMPLEX"),
+        "{body}"
+    );
+    let batch: Vec<_> = (0..11)
+        .map(|_| json!({"query": "{ me { role } }"}))
+        .collect();
+    let (status, body) = app.post_json(Some(&token), &json!(batch)).await;
+    assert_eq!(
+        (status, error_code(&body).as_deref()),
+        (413, Some("QUERY_TOO_COMPLEX")),
+        "{body}"
+    );
+    let batch: Vec<_> = (0..2)
+        .map(|_| json!({"query": "{ me { role } }"}))
+        .collect();
+    let (status, body) = app.post_json(Some(&token), &json!(batch)).await;
+    assert_eq!(status, 200);
+    assert_eq!(body.as_array().map(Vec::len), Some(2), "{body}");
+}
+
+async fn rate_limit_per_subject(app: TestApp) {
+    let limited = TestApp::spawn(
+        app.backend,
+        match app.backend {
+            Backend::Sqlite => db::sqlite(),
+            Backend::Postgres => db::postgres().expect("postgres"),
+        },
+        |s| s.limits.rate_per_minute = 3,
+    );
+    let a = limited.token_as("IOM", "iom_admin", "a");
+    let b = limited.token_as("IOM", "iom_admin", "b");
+    for _ in 0..3 {
+        assert_eq!(limited.gql(&a, "{ me { role } }", json!({})).await.0, 200);
+    }
+    let (status, body) = limited.gql(&a, "{ me { role } }", json!({})).await;
+    assert_eq!(
+        (status, error_code(&body).as_deref()),
+        (429, Some("RATE_LIMITED")),
+        "{body}"
+    );
+    assert_eq!(
+        limited.gql(&b, "{ me { role } }", json!({})).await.0,
+        200,
+        "other subjects unaffected"
+    );
+}
+
+db_tests!(
+    health_and_readiness,
+    readyz_fails_when_database_is_gone,
+    get_runs_queries_but_never_mutations,
+    bad_requests_get_clear_errors,
+    hostile_queries_are_refused,
+    rate_limit_per_subject,
+);

@@ -1,0 +1,58 @@
+//! Reference data loaded by migrations.
+
+use serde_json::json;
+
+use crate::db_tests;
+use crate::support::TestApp;
+
+async fn departments_and_municipalities(app: TestApp) {
+    let token = app.token("MINTRAB", "labour_officer");
+    let q = "{ departments { code name isoCode municipalities { code name department { code } } } institutions { code kind } }";
+    let (status, body) = app.gql(&token, q, json!({})).await;
+    assert_eq!(status, 200, "{body}");
+    let deps = body["data"]["departments"].as_array().unwrap();
+    assert_eq!(deps.len(), 22);
+    let total: usize = deps
+        .iter()
+        .map(|d| d["municipalities"].as_array().unwrap().len())
+        .sum();
+    assert_eq!(total, 340);
+    let hue = deps.iter().find(|d| d["code"] == "13").unwrap();
+    assert_eq!(hue["name"], "Huehuetenango");
+    assert_eq!(hue["isoCode"], "GT-13");
+    assert_eq!(hue["municipalities"].as_array().unwrap().len(), 33);
+    for d in deps {
+        for m in d["municipalities"].as_array().unwrap() {
+            assert_eq!(m["department"]["code"], d["code"]);
+            assert!(m["code"]
+                .as_str()
+                .unwrap()
+                .starts_with(d["code"].as_str().unwrap()));
+        }
+    }
+    let insts: Vec<_> = body["data"]["institutions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| {
+            format!(
+                "{}:{}",
+                i["code"].as_str().unwrap(),
+                i["kind"].as_str().unwrap()
+            )
+        })
+        .collect();
+    assert_eq!(
+        insts,
+        [
+            "IOM:OPERATOR",
+            "MINEX:FOREIGN_AFFAIRS",
+            "MINTRAB:LABOUR",
+            "URL:UNIVERSITY",
+            "USAC:UNIVERSITY",
+            "UVG:UNIVERSITY"
+        ]
+    );
+}
+
+db_tests!(departments_and_municipalities);

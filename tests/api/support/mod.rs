@@ -1,0 +1,238 @@
+//! The test harness: a real server on a random port, a fresh database per
+//! test, and real signed tokens.
+
+pub mod db;
+
+use std::future::Future;
+use std::io::Write;
+use std::net::TcpListener;
+use std::time::Duration;
+
+use jsonwebtoken::{encode, Algorithm, EncodingKey, Header};
+use reintegra::config::{Environment, JwtSettings, Limits, Settings};
+use serde_json::{json, Value};
+
+pub use db::Backend;
+
+pub const SECRET: &str = "test-secret-0123456789-abcdefghijklmnopqrstuvwxyz";
+
+/// Runs a test body against a fresh app on `backend`; PostgreSQL tests are
+/// skipped (and say so on stderr) when no server is reachable, unless
+/// `REINTEGRA_TEST_REQUIRE_POSTGRES=1` makes that a failure.
+pub async fn run<F, Fut>(backend: Backend, name: &str, body: F)
+where
+    F: FnOnce(TestApp) -> Fut,
+    Fut: Future<Output = ()>,
+{
+    if !backend_selected(backend) {
+        return;
+    }
+    let db = match backend {
+        Backend::Sqlite => db::sqlite(),
+        Backend::Postgres => match db::postgres() {
+            Ok(db) => db,
+            Err(e) => {
+                if std::env::var("REINTEGRA_TEST_REQUIRE_POSTGRES").is_ok_and(|v| v == "1") {
+                    panic!("PostgreSQL required but unavailable: {e}");
+                }
+                let _ = writeln!(
+                    std::io::stderr(),
+                    "SKIPPED PostgreSQL test {name}: no PostgreSQL at {} ({e})",
+                    db::admin_url()
+                );
+                return;
+            }
+        },
+    };
+    let app = TestApp::spawn(backend, db, |_| {});
+    body(app).await;
+}
+
+fn backend_selected(backend: Backend) -> bool {
+    match std::env::var("REINTEGRA_TEST_BACKEND").as_deref() {
+        Ok("sqlite") => backend == Backend::Sqlite,
+        Ok("postgres") => backend == Backend::Postgres,
+        _ => true,
+    }
+}
+
+/// Declares tests that run once per backend: `db_tests!(name, …)` expects
+/// `async fn name(app: TestApp)` in the same module.
+#[macro_export]
+macro_rules! db_tests {
+    ($($name:ident),* $(,)?) => {
+        $(
+            mod $name {
+                #[actix_rt::test]
+                async fn sqlite() {
+                    $crate::support::run($crate::support::Backend::Sqlite, concat!(module_path!()), super::$name).await
+                }
+                #[actix_rt::test]
+                async fn postgres() {
+                    $crate::support::run($crate::support::Backend::Postgres, concat!(module_path!()), super::$name).await
+                }
+            }
+        )*
+    };
+}
+
+/// Settings for a test app on `url`.
+pub fn test_settings(url: &str) -> Settings {
+    Settings {
+        environment: Environment::Development,
+        database_url: url.to_string(),
+        bind: "127.0.0.1:0".into(),
+        pool_size: 4,
+        pool_timeout: Duration::from_millis(1500),
+        jwt: JwtSettings {
+            secret: SECRET.into(),
+            jwks_file: Some(fixture("jwks.json")),
+            issuer: "reintegra".into(),
+            audience: "reintegra-api".into(),
+            leeway_secs: 5,
+        },
+        minex_window_days: 30,
+        limits: Limits {
+            max_depth: 12,
+            max_complexity: 5000,
+            max_aliases: 30,
+            max_batch: 10,
+            max_body_bytes: 1_048_576,
+            max_page_size: 100,
+            rate_per_minute: 100_000,
+        },
+        graphiql: true,
+    }
+}
+
+/// Path of a file under `tests/fixtures`.
+pub fn fixture(name: &str) -> String {
+    format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A running app and a client for it.
+pub struct TestApp {
+    pub backend: Backend,
+    pub base: String,
+    pub db: db::TestDb,
+    client: awc::Client,
+}
+
+impl TestApp {
+    /// Starts a server on `db`; `tweak` may adjust settings first.
+    pub fn spawn(backend: Backend, db: db::TestDb, tweak: impl FnOnce(&mut Settings)) -> TestApp {
+        let mut settings = test_settings(&db.url);
+        tweak(&mut settings);
+        let pool = reintegra::db::build_pool(
+            &settings.database_url,
+            settings.pool_size,
+            settings.pool_timeout,
+        )
+        .expect("pool");
+        let state = reintegra::startup::build_state(settings.clone(), pool).expect("state");
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+        let port = listener.local_addr().expect("addr").port();
+        let server = reintegra::startup::run(listener, state, 1).expect("server");
+        actix_rt::spawn(server);
+        let client = awc::Client::builder()
+            .timeout(Duration::from_secs(30))
+            .finish();
+        TestApp {
+            backend,
+            base: format!("http://127.0.0.1:{port}"),
+            db,
+            client,
+        }
+    }
+
+    /// An HS256 token with the standard claims.
+    pub fn token(&self, inst: &str, role: &str) -> String {
+        self.token_as(inst, role, &format!("{role}@{}", inst.to_lowercase()))
+    }
+
+    /// An HS256 token for a given subject.
+    pub fn token_as(&self, inst: &str, role: &str, sub: &str) -> String {
+        sign_hs(&claims(inst, role, sub), SECRET)
+    }
+
+    /// POSTs a GraphQL query; returns status and JSON body.
+    pub async fn gql(&self, token: &str, query: &str, variables: Value) -> (u16, Value) {
+        self.post_json(
+            Some(token),
+            &json!({ "query": query, "variables": variables }),
+        )
+        .await
+    }
+
+    /// POSTs any JSON body to `/graphql`.
+    pub async fn post_json(&self, token: Option<&str>, body: &Value) -> (u16, Value) {
+        self.post_raw(token, serde_json::to_vec(body).expect("json"))
+            .await
+    }
+
+    /// POSTs raw bytes to `/graphql`.
+    pub async fn post_raw(&self, token: Option<&str>, body: Vec<u8>) -> (u16, Value) {
+        let mut req = self
+            .client
+            .post(format!("{}/graphql", self.base))
+            .insert_header(("content-type", "application/json"));
+        if let Some(t) = token {
+            req = req.insert_header(("authorization", format!("Bearer {t}")));
+        }
+        let mut resp = req.send_body(body).await.expect("request");
+        let status = resp.status().as_u16();
+        let bytes = resp.body().limit(50 * 1024 * 1024).await.expect("body");
+        (
+            status,
+            serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+        )
+    }
+
+    /// GETs a path; returns status and body text.
+    pub async fn get(&self, path: &str, token: Option<&str>) -> (u16, String) {
+        let mut req = self.client.get(format!("{}{path}", self.base));
+        if let Some(t) = token {
+            req = req.insert_header(("authorization", format!("Bearer {t}")));
+        }
+        let mut resp = req.send().await.expect("request");
+        let status = resp.status().as_u16();
+        let bytes = resp.body().limit(10 * 1024 * 1024).await.expect("body");
+        (status, String::from_utf8_lossy(&bytes).into_owned())
+    }
+}
+
+/// Standard claims valid for an hour.
+pub fn claims(inst: &str, role: &str, sub: &str) -> Value {
+    let now = chrono::Utc::now().timestamp();
+    json!({
+        "sub": sub, "inst": inst, "role": role,
+        "iss": "reintegra", "aud": "reintegra-api",
+        "iat": now, "exp": now + 3600,
+    })
+}
+
+/// Signs claims with HS256 and a secret.
+pub fn sign_hs(claims: &Value, secret: &str) -> String {
+    let key = EncodingKey::from_secret(secret.as_bytes()).expect("key");
+    encode(&Header::new(Algorithm::HS256), claims, &key).expect("sign")
+}
+
+/// Signs claims with a fixture private key (RS256 or ES256) and a `kid`.
+pub fn sign_pem(claims: &Value, alg: Algorithm, pem_file: &str, kid: Option<&str>) -> String {
+    let pem = std::fs::read(fixture(pem_file)).expect("pem");
+    let key = match alg {
+        Algorithm::RS256 => EncodingKey::from_rsa_pem(&pem),
+        _ => EncodingKey::from_ec_pem(&pem),
+    }
+    .expect("key");
+    let mut header = Header::new(alg);
+    header.kid = kid.map(str::to_string);
+    encode(&header, claims, &key).expect("sign")
+}
+
+/// The `extensions.code` of the first error, if any.
+pub fn error_code(body: &Value) -> Option<String> {
+    body["errors"][0]["extensions"]["code"]
+        .as_str()
+        .map(str::to_string)
+}
