@@ -1,9 +1,15 @@
 //! Storage: one connection type over SQLite and PostgreSQL, a pool, and the
 //! helpers that keep blocking database work off the async workers.
 
+pub mod arrivals;
+pub mod audit;
+pub mod consents;
+pub mod idempotency;
 pub mod institutions;
+pub mod migrants;
 pub mod migrate;
 pub mod reference;
+pub mod scope;
 pub mod schema;
 
 use std::time::Duration;
@@ -23,6 +29,21 @@ pub enum DbConnection {
     Pg(PgConnection),
     /// Embedded SQLite, the default.
     Sqlite(SqliteConnection),
+}
+
+/// Multi-row INSERT of `rows` into `table`. Batch inserts are not
+/// expressible for the multi-backend, so this dispatches to the concrete
+/// connection; the statement is the same on both.
+#[macro_export]
+macro_rules! insert_batch {
+    ($conn:expr, $table:expr, $rows:expr) => {
+        match $conn {
+            $crate::db::DbConnection::Pg(c) => diesel::insert_into($table).values($rows).execute(c),
+            $crate::db::DbConnection::Sqlite(c) => {
+                diesel::insert_into($table).values($rows).execute(c)
+            }
+        }
+    };
 }
 
 /// The connection pool shared by the HTTP workers.

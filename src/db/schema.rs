@@ -29,5 +29,118 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    migrants (id) {
+        id -> Text,
+        given_names -> Text,
+        family_names -> Text,
+        search_name -> Text,
+        birth_date -> Date,
+        sex -> Text,
+        document_number -> Nullable<Text>,
+        passport_number -> Nullable<Text>,
+        phone -> Nullable<Text>,
+        address -> Nullable<Text>,
+        relative_name -> Nullable<Text>,
+        relative_phone -> Nullable<Text>,
+        origin_municipality_code -> Nullable<Text>,
+        origin_department_code -> Nullable<Text>,
+        education_level -> Nullable<Text>,
+        occupations -> Text,
+        years_experience -> Nullable<Integer>,
+        languages -> Text,
+        english_level -> Nullable<Text>,
+        certifications -> Text,
+        needs_medical_attention -> Bool,
+        medical_conditions -> Nullable<Text>,
+        health_notes -> Nullable<Text>,
+        unaccompanied_minor -> Bool,
+        family_separation -> Bool,
+        protection_needs -> Bool,
+        do_not_share -> Bool,
+        protection_notes -> Nullable<Text>,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    arrivals (id) {
+        id -> Text,
+        migrant_id -> Text,
+        arrived_at -> Timestamp,
+        flight_code -> Nullable<Text>,
+        us_state -> Nullable<Text>,
+        months_in_us -> Nullable<Integer>,
+        recorded_by -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    consents (id) {
+        id -> Text,
+        migrant_id -> Text,
+        institution_code -> Text,
+        purpose -> Text,
+        granted_at -> Timestamp,
+        expires_at -> Nullable<Timestamp>,
+        revoked_at -> Nullable<Timestamp>,
+        recorded_by -> Text,
+        revoked_by -> Nullable<Text>,
+        version -> Integer,
+    }
+}
+
+diesel::table! {
+    audit_head (id) {
+        id -> Integer,
+        seq -> BigInt,
+        hash -> Text,
+    }
+}
+
+diesel::table! {
+    audit_events (seq) {
+        seq -> BigInt,
+        occurred_at -> Timestamp,
+        actor_subject -> Text,
+        actor_institution -> Text,
+        actor_role -> Text,
+        action -> Text,
+        entity -> Text,
+        record_ids -> Text,
+        slices -> Text,
+        request_id -> Text,
+        detail -> Nullable<Text>,
+        prev_hash -> Text,
+        hash -> Text,
+    }
+}
+
+diesel::table! {
+    idempotency_keys (institution_code, subject, idem_key) {
+        subject -> Text,
+        institution_code -> Text,
+        idem_key -> Text,
+        operation -> Text,
+        result_id -> Text,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(municipalities -> departments (department_code));
-diesel::allow_tables_to_appear_in_same_query!(institutions, departments, municipalities);
+diesel::joinable!(arrivals -> migrants (migrant_id));
+diesel::joinable!(consents -> migrants (migrant_id));
+diesel::allow_tables_to_appear_in_same_query!(
+    institutions,
+    departments,
+    municipalities,
+    migrants,
+    arrivals,
+    consents,
+    audit_head,
+    audit_events,
+    idempotency_keys,
+);

@@ -1,3 +1,7 @@
 //! Domain types: validated values and the vocabulary of the programme.
 
+pub mod cui;
+pub mod geography;
 pub mod institution;
+pub mod person;
+pub mod phone;

@@ -4,6 +4,7 @@
 //! may read or write; nothing else in the code decides access.
 
 use async_graphql::Enum;
+use chrono::NaiveDateTime;
 
 use crate::domain::institution::Role;
 
@@ -150,6 +151,31 @@ pub fn row_scope(role: Role) -> RowScope {
         Role::LabourOfficer => RowScope::EmploymentConsent,
         Role::UniversityOfficer => RowScope::EducationConsent,
         Role::Auditor => RowScope::Nothing,
+    }
+}
+
+/// A caller's row scope with everything needed to apply it.
+#[derive(Clone, Debug)]
+pub struct RowFilter {
+    /// Which rule applies.
+    pub scope: RowScope,
+    /// The caller's institution (for consent scopes).
+    pub institution_code: String,
+    /// The request's notion of "now" (consents expire against it).
+    pub now: NaiveDateTime,
+    /// Earliest arrival MINEX may still see.
+    pub minex_cutoff: NaiveDateTime,
+}
+
+impl RowFilter {
+    /// The filter for a caller at `now`.
+    pub fn for_caller(role: Role, institution_code: &str, now: NaiveDateTime, minex_window_days: i64) -> Self {
+        RowFilter {
+            scope: row_scope(role),
+            institution_code: institution_code.to_string(),
+            now,
+            minex_cutoff: now - chrono::Duration::days(minex_window_days),
+        }
     }
 }
 

@@ -1,0 +1,100 @@
+//! Migrant rows: reads go through [`super::scope`], writes are guarded by
+//! `version`.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+
+use super::schema::migrants;
+use super::DbConnection;
+
+/// A migrant row, every column; the GraphQL layer decides what is shown.
+#[derive(Queryable, Selectable, Insertable, AsChangeset, Identifiable, Clone, Debug)]
+#[diesel(table_name = migrants, treat_none_as_null = true)]
+pub struct MigrantRow {
+    pub id: String,
+    pub given_names: String,
+    pub family_names: String,
+    /// Folded "given family" for accent- and case-insensitive search.
+    pub search_name: String,
+    pub birth_date: NaiveDate,
+    pub sex: String,
+    pub document_number: Option<String>,
+    pub passport_number: Option<String>,
+    pub phone: Option<String>,
+    pub address: Option<String>,
+    pub relative_name: Option<String>,
+    pub relative_phone: Option<String>,
+    pub origin_municipality_code: Option<String>,
+    pub origin_department_code: Option<String>,
+    pub education_level: Option<String>,
+    /// JSON array of occupation names.
+    pub occupations: String,
+    pub years_experience: Option<i32>,
+    /// JSON array of languages.
+    pub languages: String,
+    pub english_level: Option<String>,
+    /// JSON array of certifications.
+    pub certifications: String,
+    pub needs_medical_attention: bool,
+    pub medical_conditions: Option<String>,
+    pub health_notes: Option<String>,
+    pub unaccompanied_minor: bool,
+    pub family_separation: bool,
+    pub protection_needs: bool,
+    pub do_not_share: bool,
+    pub protection_notes: Option<String>,
+    pub version: i32,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+/// Inserts a new record.
+pub fn insert(conn: &mut DbConnection, row: &MigrantRow) -> QueryResult<()> {
+    diesel::insert_into(migrants::table).values(row).execute(conn).map(|_| ())
+}
+
+/// Inserts many records in statements of `chunk` rows (seeding, imports).
+pub fn insert_many(conn: &mut DbConnection, rows: &[MigrantRow]) -> QueryResult<()> {
+    for chunk in rows.chunks(500) {
+        crate::insert_batch!(conn, migrants::table, chunk)?;
+    }
+    Ok(())
+}
+
+/// One record by id, unscoped: only for writes that already passed the
+/// scoped visibility check, and for IOM-only paths.
+pub fn by_id_unscoped(conn: &mut DbConnection, id: &str) -> QueryResult<Option<MigrantRow>> {
+    migrants::table
+        .find(id)
+        .select(MigrantRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// The id of the record holding a CUI, if any.
+pub fn id_by_document(conn: &mut DbConnection, cui: &str) -> QueryResult<Option<String>> {
+    migrants::table
+        .filter(migrants::document_number.eq(cui))
+        .select(migrants::id)
+        .first(conn)
+        .optional()
+}
+
+/// Writes `row` if the stored version is `expected`; bumps the version.
+/// Returns false (and changes nothing) on a stale version.
+pub fn update_if_version(
+    conn: &mut DbConnection,
+    row: &MigrantRow,
+    expected: i32,
+) -> QueryResult<bool> {
+    let mut next = row.clone();
+    next.version = expected + 1;
+    let changed = diesel::update(
+        migrants::table
+            .filter(migrants::id.eq(&row.id))
+            .filter(migrants::version.eq(expected)),
+    )
+    .set(&next)
+    .execute(conn)?;
+    Ok(changed == 1)
+}

@@ -1,0 +1,99 @@
+//! The one scoped base query of migrant data. Every read of migrants —
+//! lookups, lists, counts, filters, matching — starts here, so a new query
+//! cannot forget the caller's row scope.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::dsl::{exists, sql};
+use diesel::prelude::*;
+use diesel::sql_types::Bool;
+
+use super::schema::{arrivals, consents, migrants};
+use super::MultiBackend;
+use crate::policy::{RowFilter, RowScope};
+
+/// A boxed query over `migrants`, already restricted to the caller's rows.
+pub type ScopedMigrants<'a> = migrants::BoxedQuery<'a, MultiBackend>;
+
+/// An active consent of `purpose` to `institution` at `now` exists.
+fn has_active_consent(
+    institution: String,
+    purpose: &'static str,
+    now: NaiveDateTime,
+) -> Box<dyn BoxableExpression<migrants::table, MultiBackend, SqlType = Bool>> {
+    Box::new(exists(
+        consents::table
+            .filter(consents::migrant_id.eq(migrants::id))
+            .filter(consents::institution_code.eq(institution))
+            .filter(consents::purpose.eq(purpose))
+            .filter(consents::revoked_at.is_null())
+            .filter(consents::expires_at.is_null().or(consents::expires_at.gt(now))),
+    ))
+}
+
+/// The caller's rows: the only way to start a query of migrants.
+pub fn visible(f: &RowFilter) -> ScopedMigrants<'static> {
+    let q = migrants::table.into_boxed();
+    // Do-not-share records exist for IOM roles only, whatever the consents.
+    let shared = migrants::do_not_share.eq(false);
+    match f.scope {
+        RowScope::All => q,
+        RowScope::Nothing => q.filter(sql::<Bool>("1 = 0")),
+        RowScope::RecentArrivals => q.filter(shared).filter(exists(
+            arrivals::table
+                .filter(arrivals::migrant_id.eq(migrants::id))
+                .filter(arrivals::arrived_at.ge(f.minex_cutoff))
+                .filter(arrivals::arrived_at.le(f.now)),
+        )),
+        RowScope::EmploymentConsent => q
+            .filter(shared)
+            .filter(has_active_consent(f.institution_code.clone(), "EMPLOYMENT", f.now)),
+        RowScope::EducationConsent => q
+            .filter(shared)
+            .filter(has_active_consent(f.institution_code.clone(), "EDUCATION", f.now)),
+    }
+}
+
+/// Restricts to people with an arrival in `[from, to]` (dates inclusive).
+pub fn arrived_between(
+    q: ScopedMigrants<'static>,
+    from: Option<NaiveDate>,
+    to: Option<NaiveDate>,
+) -> ScopedMigrants<'static> {
+    let start = from.and_then(|d| d.and_hms_opt(0, 0, 0)).unwrap_or(NaiveDateTime::MIN);
+    let end = to
+        .and_then(|d| d.succ_opt())
+        .and_then(|d| d.and_hms_opt(0, 0, 0))
+        .unwrap_or(NaiveDateTime::MAX);
+    q.filter(exists(
+        arrivals::table
+            .filter(arrivals::migrant_id.eq(migrants::id))
+            .filter(arrivals::arrived_at.ge(start))
+            .filter(arrivals::arrived_at.lt(end)),
+    ))
+}
+
+/// Restricts to people with an active consent of `purpose` to `institution`.
+pub fn with_consent(
+    q: ScopedMigrants<'static>,
+    institution: Option<String>,
+    purpose: &'static str,
+    now: NaiveDateTime,
+) -> ScopedMigrants<'static> {
+    let active = consents::table
+        .filter(consents::migrant_id.eq(migrants::id))
+        .filter(consents::purpose.eq(purpose))
+        .filter(consents::revoked_at.is_null())
+        .filter(consents::expires_at.is_null().or(consents::expires_at.gt(now)));
+    match institution {
+        Some(code) => q.filter(exists(active.filter(consents::institution_code.eq(code)))),
+        None => q.filter(exists(active)),
+    }
+}
+
+/// Restricts to names containing every folded word of `folded_query`.
+pub fn name_matches(q: ScopedMigrants<'static>, folded_query: &str) -> ScopedMigrants<'static> {
+    folded_query.split(' ').filter(|w| !w.is_empty()).fold(q, |q, word| {
+        // Folded words are alphanumeric only, so no LIKE wildcard can sneak in.
+        q.filter(migrants::search_name.like(format!("%{word}%")))
+    })
+}
