@@ -21,12 +21,24 @@ pub struct ArrivalRow {
 }
 
 /// Arrivals of many migrants in one statement, oldest first.
-pub fn for_migrants(conn: &mut DbConnection, migrant_ids: &[String]) -> QueryResult<Vec<ArrivalRow>> {
+pub fn for_migrants(
+    conn: &mut DbConnection,
+    migrant_ids: &[String],
+) -> QueryResult<Vec<ArrivalRow>> {
     arrivals::table
         .filter(arrivals::migrant_id.eq_any(migrant_ids))
         .order((arrivals::migrant_id, arrivals::arrived_at, arrivals::id))
         .select(ArrivalRow::as_select())
         .load(conn)
+}
+
+/// One arrival by id.
+pub fn by_id(conn: &mut DbConnection, id: &str) -> QueryResult<Option<ArrivalRow>> {
+    arrivals::table
+        .find(id)
+        .select(ArrivalRow::as_select())
+        .first(conn)
+        .optional()
 }
 
 /// Inserts arrivals.

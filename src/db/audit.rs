@@ -68,7 +68,11 @@ pub fn hash_of(e: &AuditEventRow) -> String {
 
 /// Appends events to the chain. Call inside a write transaction: the
 /// first statement locks the chain head, so appenders queue.
-pub fn append(conn: &mut DbConnection, entries: &[AuditEntry], at: NaiveDateTime) -> QueryResult<()> {
+pub fn append(
+    conn: &mut DbConnection,
+    entries: &[AuditEntry],
+    at: NaiveDateTime,
+) -> QueryResult<()> {
     if entries.is_empty() {
         return Ok(());
     }
@@ -76,8 +80,10 @@ pub fn append(conn: &mut DbConnection, entries: &[AuditEntry], at: NaiveDateTime
     diesel::update(audit_head::table.find(1))
         .set(audit_head::seq.eq(audit_head::seq + n))
         .execute(conn)?;
-    let (last, mut prev): (i64, String) =
-        audit_head::table.find(1).select((audit_head::seq, audit_head::hash)).first(conn)?;
+    let (last, mut prev): (i64, String) = audit_head::table
+        .find(1)
+        .select((audit_head::seq, audit_head::hash))
+        .first(conn)?;
     let mut rows = Vec::with_capacity(entries.len());
     for (i, e) in entries.iter().enumerate() {
         let mut row = AuditEventRow {
@@ -100,7 +106,9 @@ pub fn append(conn: &mut DbConnection, entries: &[AuditEntry], at: NaiveDateTime
         rows.push(row);
     }
     crate::insert_batch!(conn, audit_events::table, &rows)?;
-    diesel::update(audit_head::table.find(1)).set(audit_head::hash.eq(prev)).execute(conn)?;
+    diesel::update(audit_head::table.find(1))
+        .set(audit_head::hash.eq(prev))
+        .execute(conn)?;
     Ok(())
 }
 
@@ -116,13 +124,19 @@ pub struct ChainReport {
 }
 
 fn broken(checked: i64, seq: i64, reason: &str) -> ChainReport {
-    ChainReport { checked, first_broken_seq: Some(seq), reason: Some(reason.to_string()) }
+    ChainReport {
+        checked,
+        first_broken_seq: Some(seq),
+        reason: Some(reason.to_string()),
+    }
 }
 
 /// Walks the whole chain in pages and reports the first broken link.
 pub fn verify(conn: &mut DbConnection) -> QueryResult<ChainReport> {
-    let (head_seq, head_hash): (i64, String) =
-        audit_head::table.find(1).select((audit_head::seq, audit_head::hash)).first(conn)?;
+    let (head_seq, head_hash): (i64, String) = audit_head::table
+        .find(1)
+        .select((audit_head::seq, audit_head::hash))
+        .first(conn)?;
     let mut prev = "0".repeat(64);
     let mut expected_seq = 1;
     loop {
@@ -138,13 +152,25 @@ pub fn verify(conn: &mut DbConnection) -> QueryResult<ChainReport> {
         for e in page {
             let checked = expected_seq - 1;
             if e.seq != expected_seq {
-                return Ok(broken(checked, expected_seq, "event missing from the sequence"));
+                return Ok(broken(
+                    checked,
+                    expected_seq,
+                    "event missing from the sequence",
+                ));
             }
             if e.prev_hash != prev {
-                return Ok(broken(checked, e.seq, "prev_hash does not match the previous event"));
+                return Ok(broken(
+                    checked,
+                    e.seq,
+                    "prev_hash does not match the previous event",
+                ));
             }
             if hash_of(&e) != e.hash {
-                return Ok(broken(checked, e.seq, "event content does not match its hash"));
+                return Ok(broken(
+                    checked,
+                    e.seq,
+                    "event content does not match its hash",
+                ));
             }
             prev = e.hash;
             expected_seq += 1;
@@ -152,9 +178,17 @@ pub fn verify(conn: &mut DbConnection) -> QueryResult<ChainReport> {
     }
     let checked = expected_seq - 1;
     if checked != head_seq || prev != head_hash {
-        return Ok(broken(checked, checked + 1, "chain head does not match the last event"));
+        return Ok(broken(
+            checked,
+            checked + 1,
+            "chain head does not match the last event",
+        ));
     }
-    Ok(ChainReport { checked, first_broken_seq: None, reason: None })
+    Ok(ChainReport {
+        checked,
+        first_broken_seq: None,
+        reason: None,
+    })
 }
 
 /// Filters for listing audit events.

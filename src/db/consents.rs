@@ -49,7 +49,11 @@ pub fn for_migrants(
 
 /// One consent by id.
 pub fn by_id(conn: &mut DbConnection, id: &str) -> QueryResult<Option<ConsentRow>> {
-    consents::table.find(id).select(ConsentRow::as_select()).first(conn).optional()
+    consents::table
+        .find(id)
+        .select(ConsentRow::as_select())
+        .first(conn)
+        .optional()
 }
 
 /// Inserts consents.
@@ -61,12 +65,21 @@ pub fn insert(conn: &mut DbConnection, rows: &[ConsentRow]) -> QueryResult<()> {
 }
 
 /// Marks a consent revoked if it is not already; returns rows changed.
-pub fn revoke(conn: &mut DbConnection, id: &str, by: &str, at: NaiveDateTime) -> QueryResult<usize> {
-    diesel::update(consents::table.find(id).filter(consents::revoked_at.is_null()))
-        .set((
-            consents::revoked_at.eq(at),
-            consents::revoked_by.eq(by),
-            consents::version.eq(consents::version + 1),
-        ))
-        .execute(conn)
+pub fn revoke(
+    conn: &mut DbConnection,
+    id: &str,
+    by: &str,
+    at: NaiveDateTime,
+) -> QueryResult<usize> {
+    diesel::update(
+        consents::table
+            .find(id)
+            .filter(consents::revoked_at.is_null()),
+    )
+    .set((
+        consents::revoked_at.eq(at),
+        consents::revoked_by.eq(by),
+        consents::version.eq(consents::version + 1),
+    ))
+    .execute(conn)
 }

@@ -17,7 +17,10 @@ pub struct IdemKey {
 
 /// The stored result of an earlier call with this key, if any. The same key
 /// used for a different operation is reported as `Err(operation)`.
-pub fn lookup(conn: &mut DbConnection, key: &IdemKey) -> QueryResult<Option<Result<String, String>>> {
+pub fn lookup(
+    conn: &mut DbConnection,
+    key: &IdemKey,
+) -> QueryResult<Option<Result<String, String>>> {
     let found: Option<(String, String)> = k::table
         .filter(k::institution_code.eq(&key.institution_code))
         .filter(k::subject.eq(&key.subject))
@@ -29,7 +32,12 @@ pub fn lookup(conn: &mut DbConnection, key: &IdemKey) -> QueryResult<Option<Resu
 }
 
 /// Remembers the result of a create; call in the create's transaction.
-pub fn store(conn: &mut DbConnection, key: &IdemKey, result_id: &str, now: NaiveDateTime) -> QueryResult<()> {
+pub fn store(
+    conn: &mut DbConnection,
+    key: &IdemKey,
+    result_id: &str,
+    now: NaiveDateTime,
+) -> QueryResult<()> {
     diesel::insert_into(k::table)
         .values((
             k::institution_code.eq(&key.institution_code),

@@ -36,6 +36,14 @@ pub fn all(conn: &mut DbConnection) -> QueryResult<Vec<InstitutionRow>> {
         .load(conn)
 }
 
+/// Institutions with the given codes (one statement).
+pub fn by_codes(conn: &mut DbConnection, codes: &[String]) -> QueryResult<Vec<InstitutionRow>> {
+    institutions::table
+        .filter(institutions::code.eq_any(codes))
+        .select(InstitutionRow::as_select())
+        .load(conn)
+}
+
 /// One institution by code.
 pub fn by_code(conn: &mut DbConnection, code: &str) -> QueryResult<Option<InstitutionRow>> {
     institutions::table

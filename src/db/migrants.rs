@@ -50,7 +50,10 @@ pub struct MigrantRow {
 
 /// Inserts a new record.
 pub fn insert(conn: &mut DbConnection, row: &MigrantRow) -> QueryResult<()> {
-    diesel::insert_into(migrants::table).values(row).execute(conn).map(|_| ())
+    diesel::insert_into(migrants::table)
+        .values(row)
+        .execute(conn)
+        .map(|_| ())
 }
 
 /// Inserts many records in statements of `chunk` rows (seeding, imports).

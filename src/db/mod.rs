@@ -9,8 +9,8 @@ pub mod institutions;
 pub mod migrants;
 pub mod migrate;
 pub mod reference;
-pub mod scope;
 pub mod schema;
+pub mod scope;
 
 use std::time::Duration;
 

@@ -26,7 +26,11 @@ fn has_active_consent(
             .filter(consents::institution_code.eq(institution))
             .filter(consents::purpose.eq(purpose))
             .filter(consents::revoked_at.is_null())
-            .filter(consents::expires_at.is_null().or(consents::expires_at.gt(now))),
+            .filter(
+                consents::expires_at
+                    .is_null()
+                    .or(consents::expires_at.gt(now)),
+            ),
     ))
 }
 
@@ -44,12 +48,16 @@ pub fn visible(f: &RowFilter) -> ScopedMigrants<'static> {
                 .filter(arrivals::arrived_at.ge(f.minex_cutoff))
                 .filter(arrivals::arrived_at.le(f.now)),
         )),
-        RowScope::EmploymentConsent => q
-            .filter(shared)
-            .filter(has_active_consent(f.institution_code.clone(), "EMPLOYMENT", f.now)),
-        RowScope::EducationConsent => q
-            .filter(shared)
-            .filter(has_active_consent(f.institution_code.clone(), "EDUCATION", f.now)),
+        RowScope::EmploymentConsent => q.filter(shared).filter(has_active_consent(
+            f.institution_code.clone(),
+            "EMPLOYMENT",
+            f.now,
+        )),
+        RowScope::EducationConsent => q.filter(shared).filter(has_active_consent(
+            f.institution_code.clone(),
+            "EDUCATION",
+            f.now,
+        )),
     }
 }
 
@@ -59,7 +67,9 @@ pub fn arrived_between(
     from: Option<NaiveDate>,
     to: Option<NaiveDate>,
 ) -> ScopedMigrants<'static> {
-    let start = from.and_then(|d| d.and_hms_opt(0, 0, 0)).unwrap_or(NaiveDateTime::MIN);
+    let start = from
+        .and_then(|d| d.and_hms_opt(0, 0, 0))
+        .unwrap_or(NaiveDateTime::MIN);
     let end = to
         .and_then(|d| d.succ_opt())
         .and_then(|d| d.and_hms_opt(0, 0, 0))
@@ -83,7 +93,11 @@ pub fn with_consent(
         .filter(consents::migrant_id.eq(migrants::id))
         .filter(consents::purpose.eq(purpose))
         .filter(consents::revoked_at.is_null())
-        .filter(consents::expires_at.is_null().or(consents::expires_at.gt(now)));
+        .filter(
+            consents::expires_at
+                .is_null()
+                .or(consents::expires_at.gt(now)),
+        );
     match institution {
         Some(code) => q.filter(exists(active.filter(consents::institution_code.eq(code)))),
         None => q.filter(exists(active)),
@@ -92,8 +106,11 @@ pub fn with_consent(
 
 /// Restricts to names containing every folded word of `folded_query`.
 pub fn name_matches(q: ScopedMigrants<'static>, folded_query: &str) -> ScopedMigrants<'static> {
-    folded_query.split(' ').filter(|w| !w.is_empty()).fold(q, |q, word| {
-        // Folded words are alphanumeric only, so no LIKE wildcard can sneak in.
-        q.filter(migrants::search_name.like(format!("%{word}%")))
-    })
+    folded_query
+        .split(' ')
+        .filter(|w| !w.is_empty())
+        .fold(q, |q, word| {
+            // Folded words are alphanumeric only, so no LIKE wildcard can sneak in.
+            q.filter(migrants::search_name.like(format!("%{word}%")))
+        })
 }

@@ -16,7 +16,11 @@ impl Cui {
             return Err("a CUI has 13 digits".into());
         }
         let d: Vec<u32> = digits.chars().filter_map(|c| c.to_digit(10)).collect();
-        let total: u32 = d[..8].iter().enumerate().map(|(i, n)| n * (i as u32 + 2)).sum();
+        let total: u32 = d[..8]
+            .iter()
+            .enumerate()
+            .map(|(i, n)| n * (i as u32 + 2))
+            .sum();
         if total % 11 != d[8] {
             return Err("the CUI check digit does not match".into());
         }
@@ -54,7 +58,12 @@ mod tests {
     fn accepts_valid_and_rejects_invalid() {
         let valid = Cui::from_parts(12345678, "0101").unwrap();
         assert_eq!(Cui::parse(valid.as_str()), Ok(valid.clone()));
-        let spaced = format!("{} {} {}", &valid.as_str()[..4], &valid.as_str()[4..9], &valid.as_str()[9..]);
+        let spaced = format!(
+            "{} {} {}",
+            &valid.as_str()[..4],
+            &valid.as_str()[4..9],
+            &valid.as_str()[9..]
+        );
         assert_eq!(Cui::parse(&spaced), Ok(valid.clone()));
         let mut wrong_check = valid.as_str().to_string();
         let c = wrong_check.as_bytes()[8];

@@ -58,7 +58,9 @@ impl MunicipalityCode {
         let code = raw.trim();
         match municipality(code) {
             Some(m) => Ok(MunicipalityCode(m.code.clone())),
-            None => Err(format!("{code:?} is not a municipality code (4 digits, e.g. 1301)")),
+            None => Err(format!(
+                "{code:?} is not a municipality code (4 digits, e.g. 1301)"
+            )),
         }
     }
 
@@ -80,8 +82,14 @@ mod tests {
     #[test]
     fn reference_data_is_complete() {
         assert_eq!(table().len(), 340);
-        assert_eq!(municipality("1333").map(|m| m.name.as_str()), Some("Petatán"));
+        assert_eq!(
+            municipality("1333").map(|m| m.name.as_str()),
+            Some("Petatán")
+        );
         assert!(MunicipalityCode::parse("1334").is_err());
-        assert_eq!(MunicipalityCode::parse(" 0101 ").unwrap().department(), "01");
+        assert_eq!(
+            MunicipalityCode::parse(" 0101 ").unwrap().department(),
+            "01"
+        );
     }
 }

@@ -20,7 +20,10 @@ impl PersonName {
         if name.chars().count() > 100 {
             return Err("must be at most 100 characters".into());
         }
-        if !name.chars().all(|c| c.is_alphabetic() || matches!(c, ' ' | '\'' | '-' | '.')) {
+        if !name
+            .chars()
+            .all(|c| c.is_alphabetic() || matches!(c, ' ' | '\'' | '-' | '.'))
+        {
             return Err("may contain only letters, spaces, apostrophes, dots and hyphens".into());
         }
         Ok(PersonName(name))
@@ -120,7 +123,11 @@ pub enum ConsentPurpose {
 pub trait StoredEnum: Sized + Copy + PartialEq + EnumType + 'static {
     /// The stored text.
     fn stored(self) -> &'static str {
-        Self::items().iter().find(|i| i.value == self).map(|i| i.name).unwrap_or("")
+        Self::items()
+            .iter()
+            .find(|i| i.value == self)
+            .map(|i| i.name)
+            .unwrap_or("")
     }
     /// Parses the stored text.
     fn from_stored(s: &str) -> Option<Self> {
@@ -154,7 +161,10 @@ mod tests {
 
     #[test]
     fn names_dates_and_folding() {
-        assert_eq!(PersonName::parse("  Ana   María ").unwrap().as_str(), "Ana María");
+        assert_eq!(
+            PersonName::parse("  Ana   María ").unwrap().as_str(),
+            "Ana María"
+        );
         assert!(PersonName::parse("   ").is_err());
         assert!(PersonName::parse("Robert'); DROP").is_err());
         let today = NaiveDate::from_ymd_opt(2026, 11, 28).unwrap();

@@ -57,8 +57,14 @@ mod tests {
 
     #[test]
     fn e164() {
-        assert_eq!(Phone::parse("+502 5555-1234").unwrap().as_str(), "+50255551234");
-        assert_eq!(Phone::parse("+1 (213) 555-0100").unwrap().as_str(), "+12135550100");
+        assert_eq!(
+            Phone::parse("+502 5555-1234").unwrap().as_str(),
+            "+50255551234"
+        );
+        assert_eq!(
+            Phone::parse("+1 (213) 555-0100").unwrap().as_str(),
+            "+12135550100"
+        );
         assert!(Phone::parse("55551234").is_err());
         assert!(Phone::parse("+502 1555 1234").is_err());
         assert!(Phone::parse("+502 5555 123").is_err());

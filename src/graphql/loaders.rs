@@ -4,6 +4,9 @@ use std::collections::HashMap;
 
 use async_graphql::dataloader::{DataLoader, Loader};
 
+use crate::db::arrivals::{self, ArrivalRow};
+use crate::db::consents::{self, ConsentRow};
+use crate::db::institutions::{self, InstitutionRow};
 use crate::db::reference::{self, DepartmentRow, MunicipalityRow};
 use crate::db::{self, DbPool};
 use crate::error::AppError;
@@ -66,6 +69,64 @@ impl Loader<String> for DepartmentMunicipalitiesLoader {
     }
 }
 
+/// Loads the arrivals of migrants, by migrant id.
+pub struct ArrivalsLoader(pub DbPool);
+
+impl Loader<String> for ArrivalsLoader {
+    type Value = Vec<ArrivalRow>;
+    type Error = AppError;
+
+    async fn load(&self, keys: &[String]) -> Result<HashMap<String, Vec<ArrivalRow>>, AppError> {
+        let keys = keys.to_vec();
+        let rows = db::run(&self.0, move |c| Ok(arrivals::for_migrants(c, &keys)?)).await?;
+        Ok(group(rows, |r| r.migrant_id.clone()))
+    }
+}
+
+/// Loads the consents of migrants, by migrant id; partners' loaders are
+/// built with their institution so they only ever see their own consents.
+pub struct ConsentsLoader {
+    pool: DbPool,
+    institution: Option<String>,
+}
+
+impl Loader<String> for ConsentsLoader {
+    type Value = Vec<ConsentRow>;
+    type Error = AppError;
+
+    async fn load(&self, keys: &[String]) -> Result<HashMap<String, Vec<ConsentRow>>, AppError> {
+        let keys = keys.to_vec();
+        let inst = self.institution.clone();
+        let rows = db::run(&self.pool, move |c| {
+            Ok(consents::for_migrants(c, &keys, inst.as_deref())?)
+        })
+        .await?;
+        Ok(group(rows, |r| r.migrant_id.clone()))
+    }
+}
+
+/// Loads institutions by code.
+pub struct InstitutionLoader(pub DbPool);
+
+impl Loader<String> for InstitutionLoader {
+    type Value = InstitutionRow;
+    type Error = AppError;
+
+    async fn load(&self, keys: &[String]) -> Result<HashMap<String, InstitutionRow>, AppError> {
+        let keys = keys.to_vec();
+        let rows = db::run(&self.0, move |c| Ok(institutions::by_codes(c, &keys)?)).await?;
+        Ok(rows.into_iter().map(|r| (r.code.clone(), r)).collect())
+    }
+}
+
+fn group<T>(rows: Vec<T>, key: impl Fn(&T) -> String) -> HashMap<String, Vec<T>> {
+    let mut out: HashMap<String, Vec<T>> = HashMap::new();
+    for row in rows {
+        out.entry(key(&row)).or_default().push(row);
+    }
+    out
+}
+
 /// The loaders of one request, created fresh so no cache outlives it.
 pub struct Loaders {
     /// Departments by code.
@@ -74,11 +135,18 @@ pub struct Loaders {
     pub municipalities: DataLoader<MunicipalityLoader>,
     /// Municipalities of a department.
     pub department_municipalities: DataLoader<DepartmentMunicipalitiesLoader>,
+    /// Arrivals of a migrant.
+    pub arrivals: DataLoader<ArrivalsLoader>,
+    /// Consents of a migrant (restricted to one institution for partners).
+    pub consents: DataLoader<ConsentsLoader>,
+    /// Institutions by code.
+    pub institutions: DataLoader<InstitutionLoader>,
 }
 
 impl Loaders {
-    /// New loaders over the pool.
-    pub fn new(pool: &DbPool) -> Self {
+    /// New loaders over the pool; `consent_institution` restricts the
+    /// consents a partner can load to its own.
+    pub fn new(pool: &DbPool, consent_institution: Option<String>) -> Self {
         let spawn = actix_web::rt::spawn;
         Loaders {
             departments: DataLoader::new(DepartmentLoader(pool.clone()), spawn),
@@ -87,6 +155,15 @@ impl Loaders {
                 DepartmentMunicipalitiesLoader(pool.clone()),
                 spawn,
             ),
+            arrivals: DataLoader::new(ArrivalsLoader(pool.clone()), spawn),
+            consents: DataLoader::new(
+                ConsentsLoader {
+                    pool: pool.clone(),
+                    institution: consent_institution,
+                },
+                spawn,
+            ),
+            institutions: DataLoader::new(InstitutionLoader(pool.clone()), spawn),
         }
     }
 }

@@ -1,9 +1,19 @@
 //! The GraphQL schema, split by area; this module assembles it.
 
+pub mod access;
+pub mod audit;
+pub mod consent;
 pub mod institutions;
 pub mod loaders;
 pub mod me;
+pub mod migrant;
+pub mod migrant_input;
+pub mod migrant_mutation;
+pub mod migrant_query;
+pub mod pagination;
+pub mod records;
 pub mod reference;
+pub mod write;
 
 use async_graphql::{Context, EmptySubscription, MergedObject, Schema};
 
@@ -22,7 +32,11 @@ pub struct QueryRoot(
 
 /// Root mutation: the union of every area's mutations.
 #[derive(MergedObject, Default)]
-pub struct MutationRoot(institutions::InstitutionMutation);
+pub struct MutationRoot(
+    institutions::InstitutionMutation,
+    migrant_mutation::MigrantMutation,
+    consent::ConsentMutation,
+);
 
 /// The executable schema type.
 pub type AppSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;

@@ -1,5 +1,7 @@
 //! `POST /graphql` and `GET /graphql`: authenticate, bound, execute.
 
+use std::sync::Arc;
+
 use actix_web::http::{header, Method, StatusCode};
 use actix_web::{web, HttpRequest, HttpResponse};
 use async_graphql::{BatchRequest, BatchResponse, Request};
@@ -8,7 +10,10 @@ use tracing_actix_web::RequestId;
 
 use super::{error_response, AppState};
 use crate::auth::{self, Identity};
+use crate::db::{self, audit};
 use crate::error::AppError;
+use crate::graphql::access::ReadLog;
+use crate::graphql::write::entry;
 use crate::graphql::{loaders::Loaders, RequestContext};
 
 /// Reads the body up to the configured limit; refuses larger ones early.
@@ -116,17 +121,24 @@ async fn handle(
     for r in requests.iter_mut() {
         check_request(r, is_get, state)?;
     }
+    let consent_scope = (!identity.role.is_iom_staff()).then(|| identity.institution.code.clone());
     let rc = RequestContext {
         identity,
         request_id,
     };
+    let reads = Arc::new(ReadLog::default());
     let mut responses = Vec::with_capacity(requests.len());
     for r in requests {
-        let r = r.data(rc.clone()).data(Loaders::new(&state.pool));
+        let r = r
+            .data(rc.clone())
+            .data(Loaders::new(&state.pool, consent_scope.clone()))
+            .data(Arc::clone(&reads));
         let mut resp = state.schema.execute(r).await;
         super::errors::normalize(&mut resp.errors, &state.metrics);
         responses.push(resp);
     }
+    // Personal data leaves only once its read is in the audit log.
+    audit_reads(state, &rc, &reads).await?;
     let body = if is_batch {
         BatchResponse::Batch(responses)
     } else {
@@ -135,4 +147,21 @@ async fn handle(
     Ok(HttpResponse::build(StatusCode::OK)
         .content_type("application/json")
         .json(body))
+}
+
+/// Appends one `READ` event for all personal data a request returned.
+async fn audit_reads(
+    state: &AppState,
+    rc: &RequestContext,
+    reads: &ReadLog,
+) -> Result<(), AppError> {
+    let (ids, slices) = reads.take();
+    if ids.is_empty() {
+        return Ok(());
+    }
+    let e = entry(rc, "READ", "Migrant", ids, slices);
+    db::run(&state.pool, move |c| {
+        db::write_tx(c, |c| Ok(audit::append(c, &[e], db::now())?))
+    })
+    .await
 }

@@ -169,7 +169,12 @@ pub struct RowFilter {
 
 impl RowFilter {
     /// The filter for a caller at `now`.
-    pub fn for_caller(role: Role, institution_code: &str, now: NaiveDateTime, minex_window_days: i64) -> Self {
+    pub fn for_caller(
+        role: Role,
+        institution_code: &str,
+        now: NaiveDateTime,
+        minex_window_days: i64,
+    ) -> Self {
         RowFilter {
             scope: row_scope(role),
             institution_code: institution_code.to_string(),

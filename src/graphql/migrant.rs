@@ -1,0 +1,201 @@
+//! The `Migrant` type: every slice field checks the policy and logs the read.
+
+use std::sync::Arc;
+
+use async_graphql::{Context, Object, Result, SimpleObject, ID};
+use chrono::{DateTime, NaiveDate, Utc};
+
+use super::access::*;
+use super::loaders::Loaders;
+use super::records::{Arrival, Consent, Health, Protection, Skills};
+use super::reference::Municipality;
+use crate::db::migrants::MigrantRow;
+use crate::domain::person::{Sex, StoredEnum};
+use crate::policy::Slice;
+
+/// A person's record. Fields outside the caller's slices are hidden from
+/// its introspection and resolve to `null` with `FORBIDDEN`.
+#[derive(Clone)]
+pub struct Migrant(pub Arc<MigrantRow>);
+
+impl Migrant {
+    fn read(&self, ctx: &Context<'_>, slice: Slice) -> Result<()> {
+        read_slice(ctx, &self.0.id, slice)?;
+        Ok(())
+    }
+}
+
+/// When a record was created and last changed.
+#[derive(SimpleObject)]
+pub struct RecordTimes {
+    /// Creation (UTC).
+    pub created_at: DateTime<Utc>,
+    /// Last change (UTC).
+    pub updated_at: DateTime<Utc>,
+}
+
+#[Object]
+impl Migrant {
+    /// Opaque id.
+    async fn id(&self) -> ID {
+        ID(self.0.id.clone())
+    }
+
+    /// Optimistic-concurrency version; pass it as `expectedVersion` to update.
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
+
+    /// Given names (IDENTITY).
+    #[graphql(visible = "sees_identity")]
+    async fn given_names(&self, ctx: &Context<'_>) -> Result<Option<String>> {
+        self.read(ctx, Slice::Identity)?;
+        Ok(Some(self.0.given_names.clone()))
+    }
+
+    /// Family names (IDENTITY).
+    #[graphql(visible = "sees_identity")]
+    async fn family_names(&self, ctx: &Context<'_>) -> Result<Option<String>> {
+        self.read(ctx, Slice::Identity)?;
+        Ok(Some(self.0.family_names.clone()))
+    }
+
+    /// Birth date (IDENTITY).
+    #[graphql(visible = "sees_identity")]
+    async fn birth_date(&self, ctx: &Context<'_>) -> Result<Option<NaiveDate>> {
+        self.read(ctx, Slice::Identity)?;
+        Ok(Some(self.0.birth_date))
+    }
+
+    /// Sex (IDENTITY).
+    #[graphql(visible = "sees_identity")]
+    async fn sex(&self, ctx: &Context<'_>) -> Result<Option<Sex>> {
+        self.read(ctx, Slice::Identity)?;
+        Ok(Sex::from_stored(&self.0.sex))
+    }
+
+    /// CUI of the DPI (DOCUMENTS).
+    #[graphql(visible = "sees_documents")]
+    async fn document_number(&self, ctx: &Context<'_>) -> Result<Option<String>> {
+        self.read(ctx, Slice::Documents)?;
+        Ok(self.0.document_number.clone())
+    }
+
+    /// Passport number (DOCUMENTS).
+    #[graphql(visible = "sees_documents")]
+    async fn passport_number(&self, ctx: &Context<'_>) -> Result<Option<String>> {
+        self.read(ctx, Slice::Documents)?;
+        Ok(self.0.passport_number.clone())
+    }
+
+    /// Phone in E.164 (CONTACT).
+    #[graphql(visible = "sees_contact")]
+    async fn phone(&self, ctx: &Context<'_>) -> Result<Option<String>> {
+        self.read(ctx, Slice::Contact)?;
+        Ok(self.0.phone.clone())
+    }
+
+    /// Address (CONTACT).
+    #[graphql(visible = "sees_contact")]
+    async fn address(&self, ctx: &Context<'_>) -> Result<Option<String>> {
+        self.read(ctx, Slice::Contact)?;
+        Ok(self.0.address.clone())
+    }
+
+    /// A relative's name (CONTACT).
+    #[graphql(visible = "sees_contact")]
+    async fn relative_name(&self, ctx: &Context<'_>) -> Result<Option<String>> {
+        self.read(ctx, Slice::Contact)?;
+        Ok(self.0.relative_name.clone())
+    }
+
+    /// A relative's phone in E.164 (CONTACT).
+    #[graphql(visible = "sees_contact")]
+    async fn relative_phone(&self, ctx: &Context<'_>) -> Result<Option<String>> {
+        self.read(ctx, Slice::Contact)?;
+        Ok(self.0.relative_phone.clone())
+    }
+
+    /// Home municipality, and through it the department (ORIGIN).
+    #[graphql(visible = "sees_origin")]
+    async fn origin_municipality(&self, ctx: &Context<'_>) -> Result<Option<Municipality>> {
+        self.read(ctx, Slice::Origin)?;
+        let Some(code) = self.0.origin_municipality_code.clone() else {
+            return Ok(None);
+        };
+        let row = ctx.data::<Loaders>()?.municipalities.load_one(code).await?;
+        Ok(row.map(Municipality::from))
+    }
+
+    /// Every return to Guatemala, oldest first (RETURN).
+    #[graphql(visible = "sees_return")]
+    async fn arrivals(&self, ctx: &Context<'_>) -> Result<Option<Vec<Arrival>>> {
+        self.read(ctx, Slice::Return)?;
+        let rows = ctx
+            .data::<Loaders>()?
+            .arrivals
+            .load_one(self.0.id.clone())
+            .await?;
+        Ok(Some(
+            rows.unwrap_or_default().into_iter().map(Arrival).collect(),
+        ))
+    }
+
+    /// How many earlier returns precede the latest one (RETURN).
+    #[graphql(visible = "sees_return")]
+    async fn previous_returns(&self, ctx: &Context<'_>) -> Result<Option<i32>> {
+        self.read(ctx, Slice::Return)?;
+        let rows = ctx
+            .data::<Loaders>()?
+            .arrivals
+            .load_one(self.0.id.clone())
+            .await?;
+        let n = rows.map_or(0, |r| r.len());
+        Ok(Some(i32::try_from(n.saturating_sub(1)).unwrap_or(i32::MAX)))
+    }
+
+    /// Medical needs and notes (HEALTH).
+    #[graphql(visible = "sees_health")]
+    async fn health(&self, ctx: &Context<'_>) -> Result<Option<Health>> {
+        self.read(ctx, Slice::Health)?;
+        Ok(Some(Health::from(&*self.0)))
+    }
+
+    /// Education, occupations, languages (SKILLS).
+    #[graphql(visible = "sees_skills")]
+    async fn skills(&self, ctx: &Context<'_>) -> Result<Option<Skills>> {
+        self.read(ctx, Slice::Skills)?;
+        Ok(Some(Skills::from(&*self.0)))
+    }
+
+    /// Vulnerability flags (PROTECTION).
+    #[graphql(visible = "sees_protection")]
+    async fn protection(&self, ctx: &Context<'_>) -> Result<Option<Protection>> {
+        self.read(ctx, Slice::Protection)?;
+        Ok(Some(Protection::from(&*self.0)))
+    }
+
+    /// Consents to share (CONSENT); partners see only their own.
+    #[graphql(visible = "sees_consent")]
+    async fn consents(&self, ctx: &Context<'_>) -> Result<Option<Vec<Consent>>> {
+        self.read(ctx, Slice::Consent)?;
+        let rows = ctx
+            .data::<Loaders>()?
+            .consents
+            .load_one(self.0.id.clone())
+            .await?;
+        Ok(Some(
+            rows.unwrap_or_default().into_iter().map(Consent).collect(),
+        ))
+    }
+
+    /// Creation and last change (IDENTITY).
+    #[graphql(visible = "sees_identity")]
+    async fn record_times(&self, ctx: &Context<'_>) -> Result<Option<RecordTimes>> {
+        self.read(ctx, Slice::Identity)?;
+        Ok(Some(RecordTimes {
+            created_at: self.0.created_at.and_utc(),
+            updated_at: self.0.updated_at.and_utc(),
+        }))
+    }
+}

@@ -1,0 +1,238 @@
+//! `migrant(id)` and `migrants(first, after, filter)`: every read starts
+//! from the scoped base query.
+
+use std::sync::Arc;
+
+use async_graphql::{Context, InputObject, Object, Result, SimpleObject, ID};
+use chrono::NaiveDate;
+use diesel::prelude::*;
+
+use super::access::{require_read, row_filter};
+use super::migrant::Migrant;
+use super::pagination::{self, PageInfo, Position};
+use super::{caller, pool};
+use crate::config::Settings;
+use crate::db::migrants::MigrantRow;
+use crate::db::schema::migrants;
+use crate::db::scope::{self, ScopedMigrants};
+use crate::db::{self};
+use crate::domain::geography::MunicipalityCode;
+use crate::domain::person::{fold, ConsentPurpose, StoredEnum};
+use crate::error::{AppError, AppResult};
+use crate::policy::{RowFilter, Slice};
+
+/// Filters of `migrants`; each needs read access to the slice it looks at.
+#[derive(InputObject, Default, Clone)]
+pub struct MigrantFilter {
+    /// Words of the name, accent- and case-insensitive (IDENTITY).
+    pub name: Option<String>,
+    /// Two-digit department code of origin (ORIGIN).
+    pub department_code: Option<String>,
+    /// Four-digit municipality code of origin (ORIGIN).
+    pub municipality_code: Option<String>,
+    /// Arrived on or after this date (RETURN).
+    pub arrived_from: Option<NaiveDate>,
+    /// Arrived on or before this date (RETURN).
+    pub arrived_to: Option<NaiveDate>,
+    /// Has an active consent for this purpose (CONSENT).
+    pub has_active_consent: Option<ConsentPurpose>,
+    /// With `hasActiveConsent`: to this institution (IOM only; partners
+    /// always filter on their own consents).
+    pub consent_institution: Option<String>,
+}
+
+/// A filter after validation and permission checks.
+#[derive(Clone, Default)]
+struct CheckedFilter {
+    name: Option<String>,
+    department: Option<String>,
+    municipality: Option<String>,
+    arrived: Option<(Option<NaiveDate>, Option<NaiveDate>)>,
+    consent: Option<(Option<String>, &'static str)>,
+}
+
+fn check_filter(ctx: &Context<'_>, f: MigrantFilter) -> AppResult<CheckedFilter> {
+    let mut out = CheckedFilter::default();
+    if let Some(name) = f.name {
+        require_read(ctx, Slice::Identity)?;
+        out.name = Some(fold(&name)).filter(|n| !n.is_empty());
+    }
+    if f.department_code.is_some() || f.municipality_code.is_some() {
+        require_read(ctx, Slice::Origin)?;
+    }
+    if let Some(d) = f.department_code {
+        let d = d.trim().to_string();
+        let ok = d.len() == 2 && d.parse::<u8>().is_ok_and(|n| (1..=22).contains(&n));
+        if !ok {
+            return Err(AppError::bad_input(
+                "filter.departmentCode",
+                "must be 01 to 22",
+            ));
+        }
+        out.department = Some(d);
+    }
+    if let Some(m) = f.municipality_code {
+        let m = MunicipalityCode::parse(&m)
+            .map_err(|e| AppError::bad_input("filter.municipalityCode", e))?;
+        out.municipality = Some(m.as_str().to_string());
+    }
+    if f.arrived_from.is_some() || f.arrived_to.is_some() {
+        require_read(ctx, Slice::Return)?;
+        out.arrived = Some((f.arrived_from, f.arrived_to));
+    }
+    if let Some(purpose) = f.has_active_consent {
+        let rc = require_read(ctx, Slice::Consent)?;
+        let inst = if rc.identity.role.is_iom_staff() {
+            f.consent_institution.map(|c| c.trim().to_ascii_uppercase())
+        } else {
+            Some(rc.identity.institution.code.clone())
+        };
+        out.consent = Some((inst, purpose.stored()));
+    }
+    Ok(out)
+}
+
+fn build(rf: &RowFilter, f: &CheckedFilter) -> ScopedMigrants<'static> {
+    let mut q = scope::visible(rf);
+    if let Some(name) = &f.name {
+        q = scope::name_matches(q, name);
+    }
+    if let Some(d) = &f.department {
+        q = q.filter(migrants::origin_department_code.eq(d.clone()));
+    }
+    if let Some(m) = &f.municipality {
+        q = q.filter(migrants::origin_municipality_code.eq(m.clone()));
+    }
+    if let Some((from, to)) = f.arrived {
+        q = scope::arrived_between(q, from, to);
+    }
+    if let Some((inst, purpose)) = &f.consent {
+        q = scope::with_consent(q, inst.clone(), purpose, rf.now);
+    }
+    q
+}
+
+/// An edge of a migrant connection.
+#[derive(SimpleObject)]
+pub struct MigrantEdge {
+    /// Opaque cursor.
+    pub cursor: String,
+    /// The record.
+    pub node: Migrant,
+}
+
+/// A page of migrants the caller may see.
+pub struct MigrantConnection {
+    edges: Vec<MigrantEdge>,
+    page_info: PageInfo,
+    rows: RowFilter,
+    filter: CheckedFilter,
+}
+
+#[Object]
+impl MigrantConnection {
+    /// The records of this page.
+    async fn edges(&self) -> &Vec<MigrantEdge> {
+        &self.edges
+    }
+    /// Paging state.
+    async fn page_info(&self) -> &PageInfo {
+        &self.page_info
+    }
+    /// How many records match, across all pages (only those the caller may see).
+    async fn total_count(&self, ctx: &Context<'_>) -> Result<i64> {
+        let (rows, filter) = (self.rows.clone(), self.filter.clone());
+        let n = db::run(pool(ctx)?, move |c| {
+            Ok(build(&rows, &filter).count().get_result(c)?)
+        })
+        .await?;
+        Ok(n)
+    }
+}
+
+fn load_page(
+    conn: &mut db::DbConnection,
+    rows: &RowFilter,
+    filter: &CheckedFilter,
+    after: Option<Position>,
+    limit: i64,
+) -> AppResult<Vec<MigrantRow>> {
+    let mut q = build(rows, filter);
+    if let Some(Position::TimeId(t, id)) = after {
+        q = q.filter(
+            migrants::created_at
+                .gt(t)
+                .or(migrants::created_at.eq(t).and(migrants::id.gt(id))),
+        );
+    }
+    Ok(q.order((migrants::created_at, migrants::id))
+        .limit(limit + 1)
+        .select(MigrantRow::as_select())
+        .load(conn)?)
+}
+
+/// Migrant queries.
+#[derive(Default)]
+pub struct MigrantQuery;
+
+#[Object]
+impl MigrantQuery {
+    /// One record, or `null` with `NOT_FOUND` when it does not exist for the caller.
+    async fn migrant(&self, ctx: &Context<'_>, id: ID) -> Result<Option<Migrant>> {
+        let rows = row_filter(ctx)?;
+        let id = id.0;
+        let row = db::run(pool(ctx)?, move |c| {
+            Ok(scope::visible(&rows)
+                .filter(migrants::id.eq(id))
+                .select(MigrantRow::as_select())
+                .first(c)
+                .optional()?)
+        })
+        .await?;
+        let row = row.ok_or(AppError::NotFound("migrant"))?;
+        Ok(Some(Migrant(Arc::new(row))))
+    }
+
+    /// Records the caller may see, oldest registration first.
+    #[graphql(complexity = "first.unwrap_or(20).max(1) as usize * child_complexity + 1")]
+    async fn migrants(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        filter: Option<MigrantFilter>,
+    ) -> Result<MigrantConnection> {
+        caller(ctx)?;
+        let cap = ctx
+            .data::<Settings>()
+            .map(|s| s.limits.max_page_size)
+            .unwrap_or(100);
+        let limit = pagination::page_size(first, cap)?;
+        let after = after.as_deref().map(pagination::decode).transpose()?;
+        let filter = check_filter(ctx, filter.unwrap_or_default())?;
+        let rows = row_filter(ctx)?;
+        let (r, f) = (rows.clone(), filter.clone());
+        let mut page = db::run(pool(ctx)?, move |c| load_page(c, &r, &f, after, limit)).await?;
+        let has_next_page = page.len() as i64 > limit;
+        page.truncate(limit as usize);
+        let edges: Vec<MigrantEdge> = page
+            .into_iter()
+            .map(|row| MigrantEdge {
+                cursor: pagination::encode(&Position::TimeId(row.created_at, row.id.clone())),
+                node: Migrant(Arc::new(row)),
+            })
+            .collect();
+        let page_info = PageInfo {
+            has_next_page,
+            has_previous_page: false,
+            start_cursor: edges.first().map(|e| e.cursor.clone()),
+            end_cursor: edges.last().map(|e| e.cursor.clone()),
+        };
+        Ok(MigrantConnection {
+            edges,
+            page_info,
+            rows,
+            filter,
+        })
+    }
+}
