@@ -14,6 +14,7 @@ pub struct Metrics {
     latency: HistogramVec,
     errors: IntCounterVec,
     pool: IntGaugeVec,
+    statements: prometheus::IntCounter,
 }
 
 impl Metrics {
@@ -55,13 +56,19 @@ impl Metrics {
         registry.register(Box::new(requests.clone()))?;
         registry.register(Box::new(latency.clone()))?;
         registry.register(Box::new(errors.clone()))?;
+        let statements = prometheus::IntCounter::new(
+            "reintegra_db_statements_total",
+            "SQL statements sent to the database",
+        )?;
         registry.register(Box::new(pool.clone()))?;
+        registry.register(Box::new(statements.clone()))?;
         Ok(Metrics {
             registry,
             requests,
             latency,
             errors,
             pool,
+            statements,
         })
     }
 
@@ -79,7 +86,9 @@ impl Metrics {
     }
 
     /// The text exposition, with pool gauges read at scrape time.
-    pub fn render(&self, pool: &DbPool) -> String {
+    pub fn render(&self, pool: &DbPool, statements: u64) -> String {
+        self.statements
+            .inc_by(statements.saturating_sub(self.statements.get()));
         let state = pool.state();
         let idle = i64::from(state.idle_connections);
         let total = i64::from(state.connections);

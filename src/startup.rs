@@ -11,7 +11,7 @@ use tracing_actix_web::{RequestId, TracingLogger};
 
 use crate::auth::Verifier;
 use crate::config::Settings;
-use crate::db::{self, DbPool};
+use crate::db::{self, DbPool, StatementCounter};
 use crate::error::StartupError;
 use crate::graphql::build_schema;
 use crate::http::{self, AppState};
@@ -19,7 +19,11 @@ use crate::metrics::Metrics;
 use crate::telemetry::SafeRootSpan;
 
 /// Builds the shared state from settings and an existing pool.
-pub fn build_state(settings: Settings, pool: DbPool) -> Result<web::Data<AppState>, StartupError> {
+pub fn build_state(
+    settings: Settings,
+    pool: DbPool,
+    statements: StatementCounter,
+) -> Result<web::Data<AppState>, StartupError> {
     let verifier = Arc::new(Verifier::new(&settings.jwt)?);
     let metrics = Metrics::new().map_err(|e| StartupError::Other(format!("metrics: {e}")))?;
     let schema = build_schema(pool.clone(), settings.clone());
@@ -31,6 +35,7 @@ pub fn build_state(settings: Settings, pool: DbPool) -> Result<web::Data<AppStat
         settings,
         metrics,
         rate_limiter,
+        statements,
     }))
 }
 
@@ -90,10 +95,12 @@ pub async fn serve(settings: Settings) -> Result<(), StartupError> {
         },
         "database ready"
     );
+    let statements = StatementCounter::default();
     let pool = db::build_pool(
         &settings.database_url,
         settings.pool_size,
         settings.pool_timeout,
+        &statements,
     )?;
     let listener = TcpListener::bind(&settings.bind)
         .map_err(|e| StartupError::Other(format!("cannot bind {}: {e}", settings.bind)))?;
@@ -101,7 +108,7 @@ pub async fn serve(settings: Settings) -> Result<(), StartupError> {
     let workers = std::thread::available_parallelism()
         .map(|n| n.get())
         .unwrap_or(2);
-    let state = build_state(settings, pool)?;
+    let state = build_state(settings, pool, statements)?;
     run(listener, state, workers)?
         .await
         .map_err(|e| StartupError::Other(format!("server stopped: {e}")))

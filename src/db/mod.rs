@@ -12,9 +12,14 @@ pub mod reference;
 pub mod schema;
 pub mod scope;
 
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 use std::time::Duration;
 
-use diesel::connection::{AnsiTransactionManager, SimpleConnection, TransactionManager};
+use diesel::connection::{
+    AnsiTransactionManager, Connection, Instrumentation, InstrumentationEvent, SimpleConnection,
+    TransactionManager,
+};
 use diesel::pg::PgConnection;
 use diesel::r2d2::{ConnectionManager, CustomizeConnection, Pool, PooledConnection};
 use diesel::sqlite::SqliteConnection;
@@ -56,12 +61,37 @@ pub fn normalize_url(url: &str) -> String {
     url.strip_prefix("sqlite://").unwrap_or(url).to_string()
 }
 
-#[derive(Debug)]
-struct SqlitePragmas;
+/// Counts SQL statements sent by the pool's connections (exported as
+/// `reintegra_db_statements_total`; tests use it to prove no N+1).
+#[derive(Clone, Debug, Default)]
+pub struct StatementCounter(Arc<AtomicU64>);
 
-impl CustomizeConnection<DbConnection, diesel::r2d2::Error> for SqlitePragmas {
+impl StatementCounter {
+    /// Statements started so far.
+    pub fn get(&self) -> u64 {
+        self.0.load(Ordering::Relaxed)
+    }
+}
+
+struct Counting(Arc<AtomicU64>);
+
+impl Instrumentation for Counting {
+    fn on_connection_event(&mut self, event: InstrumentationEvent<'_>) {
+        if let InstrumentationEvent::StartQuery { .. } = event {
+            self.0.fetch_add(1, Ordering::Relaxed);
+        }
+    }
+}
+
+#[derive(Debug)]
+struct Setup {
+    sqlite: bool,
+    counter: StatementCounter,
+}
+
+impl CustomizeConnection<DbConnection, diesel::r2d2::Error> for Setup {
     fn on_acquire(&self, conn: &mut DbConnection) -> Result<(), diesel::r2d2::Error> {
-        if let DbConnection::Sqlite(c) = conn {
+        if let (true, DbConnection::Sqlite(c)) = (self.sqlite, &mut *conn) {
             // WAL lets readers run beside the single writer; the busy timeout
             // makes concurrent writers queue instead of failing at once.
             c.batch_execute(
@@ -70,25 +100,31 @@ impl CustomizeConnection<DbConnection, diesel::r2d2::Error> for SqlitePragmas {
             )
             .map_err(diesel::r2d2::Error::QueryError)?;
         }
+        conn.set_instrumentation(Counting(Arc::clone(&self.counter.0)));
         Ok(())
     }
 }
 
 /// Builds the pool without connecting, so the service starts (and reports
 /// not-ready) while the database is away, and recovers when it returns.
-pub fn build_pool(url: &str, size: u32, timeout: Duration) -> Result<DbPool, StartupError> {
+pub fn build_pool(
+    url: &str,
+    size: u32,
+    timeout: Duration,
+    counter: &StatementCounter,
+) -> Result<DbPool, StartupError> {
     let manager = ConnectionManager::<DbConnection>::new(normalize_url(url));
-    let builder = Pool::builder()
+    let setup = Setup {
+        sqlite: !is_postgres_url(url),
+        counter: counter.clone(),
+    };
+    Ok(Pool::builder()
         .max_size(size.max(1))
         .min_idle(Some(0))
         .connection_timeout(timeout)
-        .test_on_check_out(true);
-    let builder = if is_postgres_url(url) {
-        builder
-    } else {
-        builder.connection_customizer(Box::new(SqlitePragmas))
-    };
-    Ok(builder.build_unchecked(manager))
+        .test_on_check_out(true)
+        .connection_customizer(Box::new(setup))
+        .build_unchecked(manager))
 }
 
 /// Runs blocking database work on actix's blocking thread pool.

@@ -28,6 +28,8 @@ pub struct QueryRoot(
     me::MeQuery,
     reference::ReferenceQuery,
     institutions::InstitutionQuery,
+    migrant_query::MigrantQuery,
+    audit::AuditQueryRoot,
 );
 
 /// Root mutation: the union of every area's mutations.

@@ -15,7 +15,7 @@ use std::num::NonZeroU32;
 
 use crate::auth::Verifier;
 use crate::config::Settings;
-use crate::db::{self, DbPool};
+use crate::db::{self, DbPool, StatementCounter};
 use crate::error::{AppError, ErrorCode};
 use crate::graphql::AppSchema;
 use crate::metrics::Metrics;
@@ -34,6 +34,8 @@ pub struct AppState {
     pub metrics: Metrics,
     /// Per-`sub` request budget.
     pub rate_limiter: DefaultKeyedRateLimiter<String>,
+    /// SQL statements sent so far.
+    pub statements: StatementCounter,
 }
 
 /// Builds the per-subject rate limiter from the configured budget.
@@ -79,7 +81,7 @@ async fn readyz(state: web::Data<AppState>) -> HttpResponse {
 async fn metrics(state: web::Data<AppState>) -> HttpResponse {
     HttpResponse::Ok()
         .content_type("text/plain; version=0.0.4")
-        .body(state.metrics.render(&state.pool))
+        .body(state.metrics.render(&state.pool, state.statements.get()))
 }
 
 async fn graphiql(state: web::Data<AppState>) -> HttpResponse {

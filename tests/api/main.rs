@@ -5,6 +5,7 @@ mod support;
 
 mod auth;
 mod health;
+mod matrix;
 mod me;
 mod reference;
 mod schema;

@@ -123,13 +123,15 @@ impl TestApp {
     pub fn spawn(backend: Backend, db: db::TestDb, tweak: impl FnOnce(&mut Settings)) -> TestApp {
         let mut settings = test_settings(&db.url);
         tweak(&mut settings);
+        let counter = reintegra::db::StatementCounter::default();
         let pool = reintegra::db::build_pool(
             &settings.database_url,
             settings.pool_size,
             settings.pool_timeout,
+            &counter,
         )
         .expect("pool");
-        let state = reintegra::startup::build_state(settings.clone(), pool).expect("state");
+        let state = reintegra::startup::build_state(settings, pool, counter).expect("state");
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
         let port = listener.local_addr().expect("addr").port();
         let server = reintegra::startup::run(listener, state, 1).expect("server");
@@ -199,6 +201,89 @@ impl TestApp {
         let bytes = resp.body().limit(10 * 1024 * 1024).await.expect("body");
         (status, String::from_utf8_lossy(&bytes).into_owned())
     }
+}
+
+impl TestApp {
+    /// SQL statements the app has sent so far (from /metrics).
+    pub async fn statements(&self) -> u64 {
+        let (_, text) = self.get("/metrics", None).await;
+        text.lines()
+            .find_map(|l| l.strip_prefix("reintegra_db_statements_total "))
+            .and_then(|v| v.trim().parse().ok())
+            .expect("statement counter in /metrics")
+    }
+
+    /// Runs SQL directly on the test database (to simulate tampering).
+    pub fn exec_sql(&self, sql: &str) -> usize {
+        use diesel::{Connection, RunQueryDsl};
+        let url = reintegra::db::normalize_url(&self.db.url);
+        let mut conn = reintegra::db::DbConnection::establish(&url).expect("connect");
+        diesel::sql_query(sql).execute(&mut conn).expect("sql")
+    }
+
+    /// Registers a migrant as `iom_admin`; returns its id.
+    pub async fn register(&self, input: Value) -> String {
+        let q = "mutation($i: MigrantSections!) { registerMigrant(input: $i) { id } }";
+        let (_, body) = self
+            .gql(&self.token("IOM", "iom_admin"), q, json!({ "i": input }))
+            .await;
+        body["data"]["registerMigrant"]["id"]
+            .as_str()
+            .unwrap_or_else(|| panic!("register: {body}"))
+            .to_string()
+    }
+
+    /// Records an arrival `days_ago` days ago as `iom_admin`.
+    pub async fn arrive(&self, id: &str, days_ago: i64) {
+        let at = chrono::Utc::now() - chrono::Duration::days(days_ago);
+        let q = "mutation($m: ID!, $i: ArrivalInput!) { recordArrival(migrantId: $m, input: $i) { id } }";
+        let vars = json!({ "m": id, "i": { "arrivedAt": at.to_rfc3339(), "flightCode": "GUA-1", "usState": "TX", "monthsInUs": 30 } });
+        let (_, body) = self.gql(&self.token("IOM", "iom_admin"), q, vars).await;
+        assert!(
+            body["data"]["recordArrival"]["id"].is_string(),
+            "arrive: {body}"
+        );
+    }
+
+    /// Records a consent as `iom_admin`; returns the consent id.
+    pub async fn consent(
+        &self,
+        id: &str,
+        inst: &str,
+        purpose: &str,
+        expires_at: Option<String>,
+    ) -> String {
+        let q = "mutation($i: ConsentInput!) { recordConsent(input: $i) { id } }";
+        let vars = json!({ "i": { "migrantId": id, "institutionCode": inst, "purpose": purpose, "expiresAt": expires_at } });
+        let (_, body) = self.gql(&self.token("IOM", "iom_admin"), q, vars).await;
+        body["data"]["recordConsent"]["id"]
+            .as_str()
+            .unwrap_or_else(|| panic!("consent: {body}"))
+            .to_string()
+    }
+}
+
+/// A valid CUI for test `n` registered in `municipality`.
+pub fn cui(n: u32, municipality: &str) -> String {
+    (n * 7..)
+        .find_map(|serial| {
+            reintegra::domain::cui::Cui::from_parts(10_000_000 + serial, municipality)
+        })
+        .map(|c| c.as_str().to_string())
+        .expect("cui")
+}
+
+/// A complete registration input.
+pub fn person(given: &str, family: &str, n: u32) -> Value {
+    json!({
+        "identity": { "givenNames": given, "familyNames": family, "birthDate": "1994-05-17", "sex": "MALE" },
+        "documents": { "documentNumber": cui(n, "1301"), "passportNumber": format!("P{n:07}") },
+        "contact": { "phone": "+502 5555 0101", "address": "Aldea El Tablón", "relativeName": "Rosa Pérez", "relativePhone": "+1 213 555 0100" },
+        "origin": { "municipalityCode": "1301" },
+        "skills": { "educationLevel": "LOWER_SECONDARY", "occupations": ["Construcción"], "yearsExperience": 6, "languages": ["Español", "Inglés"], "englishLevel": "BASIC" },
+        "health": { "needsMedicalAttention": false, "medicalConditions": "asthma" },
+        "protection": { "unaccompaniedMinor": false, "familySeparation": true, "protectionNeeds": false, "doNotShare": false }
+    })
 }
 
 /// Standard claims valid for an hour.
