@@ -67,13 +67,15 @@ pub fn arrived_between(
     from: Option<NaiveDate>,
     to: Option<NaiveDate>,
 ) -> ScopedMigrants<'static> {
-    let start = from
-        .and_then(|d| d.and_hms_opt(0, 0, 0))
-        .unwrap_or(NaiveDateTime::MIN);
+    // Open ends use four-digit-year bounds: they sort correctly both as
+    // PostgreSQL timestamps and as SQLite text (NaiveDateTime::MIN/MAX do not).
+    let floor = NaiveDate::from_ymd_opt(1900, 1, 1).unwrap_or_default();
+    let ceiling = NaiveDate::from_ymd_opt(9999, 12, 31).unwrap_or_default();
+    let start = from.unwrap_or(floor).and_time(chrono::NaiveTime::MIN);
     let end = to
         .and_then(|d| d.succ_opt())
-        .and_then(|d| d.and_hms_opt(0, 0, 0))
-        .unwrap_or(NaiveDateTime::MAX);
+        .unwrap_or(ceiling)
+        .and_time(chrono::NaiveTime::MIN);
     q.filter(exists(
         arrivals::table
             .filter(arrivals::migrant_id.eq(migrants::id))

@@ -1,8 +1,11 @@
-//! Per-request DataLoaders: nested fields batch into one statement per level.
+//! Per-request DataLoaders with a request-scoped cache: nested fields batch
+//! into one statement per level, and list resolvers prefetch a whole page
+//! through them (see `prefetch`), so a page costs the same statements
+//! whatever its size.
 
 use std::collections::HashMap;
 
-use async_graphql::dataloader::{DataLoader, Loader};
+use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
 
 use crate::db::arrivals::{self, ArrivalRow};
 use crate::db::consents::{self, ConsentRow};
@@ -17,6 +20,34 @@ pub struct DepartmentLoader(pub DbPool);
 pub struct MunicipalityLoader(pub DbPool);
 /// Loads the municipalities of departments, by department code.
 pub struct DepartmentMunicipalitiesLoader(pub DbPool);
+/// Loads the arrivals of migrants, by migrant id.
+pub struct ArrivalsLoader(pub DbPool);
+/// Loads institutions by code.
+pub struct InstitutionLoader(pub DbPool);
+/// Loads the consents of migrants, by migrant id; partners' loaders are
+/// built with their institution so they only ever see their own consents.
+pub struct ConsentsLoader {
+    pool: DbPool,
+    institution: Option<String>,
+}
+
+fn by_key<T>(rows: Vec<T>, key: impl Fn(&T) -> String) -> HashMap<String, T> {
+    rows.into_iter().map(|r| (key(&r), r)).collect()
+}
+
+/// Groups rows by key, with an empty list for every requested key that has
+/// none, so the cache also remembers "nothing here".
+fn grouped<T>(
+    keys: &[String],
+    rows: Vec<T>,
+    key: impl Fn(&T) -> String,
+) -> HashMap<String, Vec<T>> {
+    let mut out: HashMap<String, Vec<T>> = keys.iter().map(|k| (k.clone(), Vec::new())).collect();
+    for row in rows {
+        out.entry(key(&row)).or_default().push(row);
+    }
+    out
+}
 
 impl Loader<String> for DepartmentLoader {
     type Value = DepartmentRow;
@@ -28,7 +59,7 @@ impl Loader<String> for DepartmentLoader {
             Ok(reference::departments_by_code(c, &keys)?)
         })
         .await?;
-        Ok(rows.into_iter().map(|r| (r.code.clone(), r)).collect())
+        Ok(by_key(rows, |r| r.code.clone()))
     }
 }
 
@@ -42,7 +73,7 @@ impl Loader<String> for MunicipalityLoader {
             Ok(reference::municipalities_by_code(c, &keys)?)
         })
         .await?;
-        Ok(rows.into_iter().map(|r| (r.code.clone(), r)).collect())
+        Ok(by_key(rows, |r| r.code.clone()))
     }
 }
 
@@ -54,40 +85,24 @@ impl Loader<String> for DepartmentMunicipalitiesLoader {
         &self,
         keys: &[String],
     ) -> Result<HashMap<String, Vec<MunicipalityRow>>, AppError> {
-        let keys = keys.to_vec();
+        let owned = keys.to_vec();
         let rows = db::run(&self.0, move |c| {
-            Ok(reference::municipalities_of(c, &keys)?)
+            Ok(reference::municipalities_of(c, &owned)?)
         })
         .await?;
-        let mut out: HashMap<String, Vec<MunicipalityRow>> = HashMap::new();
-        for row in rows {
-            out.entry(row.department_code.clone())
-                .or_default()
-                .push(row);
-        }
-        Ok(out)
+        Ok(grouped(keys, rows, |r| r.department_code.clone()))
     }
 }
-
-/// Loads the arrivals of migrants, by migrant id.
-pub struct ArrivalsLoader(pub DbPool);
 
 impl Loader<String> for ArrivalsLoader {
     type Value = Vec<ArrivalRow>;
     type Error = AppError;
 
     async fn load(&self, keys: &[String]) -> Result<HashMap<String, Vec<ArrivalRow>>, AppError> {
-        let keys = keys.to_vec();
-        let rows = db::run(&self.0, move |c| Ok(arrivals::for_migrants(c, &keys)?)).await?;
-        Ok(group(rows, |r| r.migrant_id.clone()))
+        let owned = keys.to_vec();
+        let rows = db::run(&self.0, move |c| Ok(arrivals::for_migrants(c, &owned)?)).await?;
+        Ok(grouped(keys, rows, |r| r.migrant_id.clone()))
     }
-}
-
-/// Loads the consents of migrants, by migrant id; partners' loaders are
-/// built with their institution so they only ever see their own consents.
-pub struct ConsentsLoader {
-    pool: DbPool,
-    institution: Option<String>,
 }
 
 impl Loader<String> for ConsentsLoader {
@@ -95,18 +110,14 @@ impl Loader<String> for ConsentsLoader {
     type Error = AppError;
 
     async fn load(&self, keys: &[String]) -> Result<HashMap<String, Vec<ConsentRow>>, AppError> {
-        let keys = keys.to_vec();
-        let inst = self.institution.clone();
+        let (owned, inst) = (keys.to_vec(), self.institution.clone());
         let rows = db::run(&self.pool, move |c| {
-            Ok(consents::for_migrants(c, &keys, inst.as_deref())?)
+            Ok(consents::for_migrants(c, &owned, inst.as_deref())?)
         })
         .await?;
-        Ok(group(rows, |r| r.migrant_id.clone()))
+        Ok(grouped(keys, rows, |r| r.migrant_id.clone()))
     }
 }
-
-/// Loads institutions by code.
-pub struct InstitutionLoader(pub DbPool);
 
 impl Loader<String> for InstitutionLoader {
     type Value = InstitutionRow;
@@ -115,55 +126,47 @@ impl Loader<String> for InstitutionLoader {
     async fn load(&self, keys: &[String]) -> Result<HashMap<String, InstitutionRow>, AppError> {
         let keys = keys.to_vec();
         let rows = db::run(&self.0, move |c| Ok(institutions::by_codes(c, &keys)?)).await?;
-        Ok(rows.into_iter().map(|r| (r.code.clone(), r)).collect())
+        Ok(by_key(rows, |r| r.code.clone()))
     }
 }
 
-fn group<T>(rows: Vec<T>, key: impl Fn(&T) -> String) -> HashMap<String, Vec<T>> {
-    let mut out: HashMap<String, Vec<T>> = HashMap::new();
-    for row in rows {
-        out.entry(key(&row)).or_default().push(row);
-    }
-    out
-}
+/// A loader whose results are cached for the rest of the request.
+pub type Cached<T> = DataLoader<T, HashMapCache>;
 
 /// The loaders of one request, created fresh so no cache outlives it.
 pub struct Loaders {
     /// Departments by code.
-    pub departments: DataLoader<DepartmentLoader>,
+    pub departments: Cached<DepartmentLoader>,
     /// Municipalities by code.
-    pub municipalities: DataLoader<MunicipalityLoader>,
+    pub municipalities: Cached<MunicipalityLoader>,
     /// Municipalities of a department.
-    pub department_municipalities: DataLoader<DepartmentMunicipalitiesLoader>,
+    pub department_municipalities: Cached<DepartmentMunicipalitiesLoader>,
     /// Arrivals of a migrant.
-    pub arrivals: DataLoader<ArrivalsLoader>,
+    pub arrivals: Cached<ArrivalsLoader>,
     /// Consents of a migrant (restricted to one institution for partners).
-    pub consents: DataLoader<ConsentsLoader>,
+    pub consents: Cached<ConsentsLoader>,
     /// Institutions by code.
-    pub institutions: DataLoader<InstitutionLoader>,
+    pub institutions: Cached<InstitutionLoader>,
+}
+
+fn cached<T: Loader<String>>(loader: T) -> Cached<T> {
+    DataLoader::with_cache(loader, actix_web::rt::spawn, HashMapCache::default())
 }
 
 impl Loaders {
     /// New loaders over the pool; `consent_institution` restricts the
     /// consents a partner can load to its own.
     pub fn new(pool: &DbPool, consent_institution: Option<String>) -> Self {
-        let spawn = actix_web::rt::spawn;
         Loaders {
-            departments: DataLoader::new(DepartmentLoader(pool.clone()), spawn),
-            municipalities: DataLoader::new(MunicipalityLoader(pool.clone()), spawn),
-            department_municipalities: DataLoader::new(
-                DepartmentMunicipalitiesLoader(pool.clone()),
-                spawn,
-            ),
-            arrivals: DataLoader::new(ArrivalsLoader(pool.clone()), spawn),
-            consents: DataLoader::new(
-                ConsentsLoader {
-                    pool: pool.clone(),
-                    institution: consent_institution,
-                },
-                spawn,
-            ),
-            institutions: DataLoader::new(InstitutionLoader(pool.clone()), spawn),
+            departments: cached(DepartmentLoader(pool.clone())),
+            municipalities: cached(MunicipalityLoader(pool.clone())),
+            department_municipalities: cached(DepartmentMunicipalitiesLoader(pool.clone())),
+            arrivals: cached(ArrivalsLoader(pool.clone())),
+            consents: cached(ConsentsLoader {
+                pool: pool.clone(),
+                institution: consent_institution,
+            }),
+            institutions: cached(InstitutionLoader(pool.clone())),
         }
     }
 }

@@ -215,6 +215,8 @@ impl MigrantQuery {
         let mut page = db::run(pool(ctx)?, move |c| load_page(c, &r, &f, after, limit)).await?;
         let has_next_page = page.len() as i64 > limit;
         page.truncate(limit as usize);
+        let node = ctx.look_ahead().field("edges").field("node");
+        super::prefetch::prefetch(ctx, node, &page).await?;
         let edges: Vec<MigrantEdge> = page
             .into_iter()
             .map(|row| MigrantEdge {

@@ -11,6 +11,7 @@ pub mod migrant_input;
 pub mod migrant_mutation;
 pub mod migrant_query;
 pub mod pagination;
+pub mod prefetch;
 pub mod records;
 pub mod reference;
 pub mod write;

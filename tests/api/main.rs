@@ -3,9 +3,12 @@
 
 mod support;
 
+mod audit;
 mod auth;
+mod consent;
 mod health;
 mod matrix;
 mod me;
+mod migrants;
 mod reference;
 mod schema;
