@@ -56,3 +56,21 @@ async fn departments_and_municipalities(app: TestApp) {
 }
 
 db_tests!(departments_and_municipalities);
+
+async fn migrations_are_reversible(app: TestApp) {
+    use diesel::Connection;
+    let url = reintegra::db::normalize_url(&app.db.url);
+    let mut conn = reintegra::db::DbConnection::establish(&url).unwrap();
+    let mut reverted = Vec::new();
+    while let Ok(name) = reintegra::db::migrate::revert_last(&mut conn) {
+        reverted.push(name);
+    }
+    assert!(reverted.len() >= 2, "{reverted:?}");
+    let applied = reintegra::db::migrate::run_pending(&mut conn).unwrap();
+    assert_eq!(applied, reverted.len());
+    let token = app.token("IOM", "iom_admin");
+    let (_, body) = app.gql(&token, "{ departments { code } }", serde_json::json!({})).await;
+    assert_eq!(body["data"]["departments"].as_array().unwrap().len(), 22);
+}
+
+db_tests!(migrations_are_reversible);
