@@ -13,6 +13,7 @@ pub mod domain;
 pub mod error;
 pub mod graphql;
 pub mod http;
+pub mod intake;
 pub mod metrics;
 pub mod policy;
 pub mod startup;

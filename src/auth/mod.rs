@@ -32,6 +32,8 @@ pub struct Identity {
     pub institution: CallerInstitution,
     /// The caller's role.
     pub role: Role,
+    /// Token expiry (Unix seconds): long-lived subscriptions end with it.
+    pub expires_at: i64,
 }
 
 /// Extracts the bearer token from an `Authorization` header value.
@@ -83,6 +85,7 @@ pub async fn authenticate(pool: &DbPool, verifier: &Verifier, token: &str) -> Ap
     }
     Ok(Identity {
         subject: claims.sub,
+        expires_at: claims.exp,
         institution: CallerInstitution {
             id,
             code,

@@ -18,6 +18,12 @@ pub struct ArrivalRow {
     pub months_in_us: Option<i32>,
     pub recorded_by: String,
     pub created_at: NaiveDateTime,
+    /// The charter flight, when the arrival came through one.
+    pub flight_id: Option<String>,
+    /// `EXPECTED` (on a manifest) or `ARRIVED` (received by reception).
+    pub status: String,
+    /// Line of the manifest that announced the arrival.
+    pub manifest_line: Option<i32>,
 }
 
 /// Arrivals of many migrants in one statement, oldest first.
@@ -30,6 +36,43 @@ pub fn for_migrants(
         .order((arrivals::migrant_id, arrivals::arrived_at, arrivals::id))
         .select(ArrivalRow::as_select())
         .load(conn)
+}
+
+/// Ids of the people already on a flight.
+pub fn migrants_on_flight(
+    conn: &mut DbConnection,
+    flight_id: &str,
+) -> QueryResult<std::collections::HashSet<String>> {
+    let ids: Vec<String> = arrivals::table
+        .filter(arrivals::flight_id.eq(flight_id))
+        .select(arrivals::migrant_id)
+        .load(conn)?;
+    Ok(ids.into_iter().collect())
+}
+
+/// The arrival of a person on a flight, if any.
+pub fn on_flight(
+    conn: &mut DbConnection,
+    flight_id: &str,
+    migrant_id: &str,
+) -> QueryResult<Option<ArrivalRow>> {
+    arrivals::table
+        .filter(arrivals::flight_id.eq(flight_id))
+        .filter(arrivals::migrant_id.eq(migrant_id))
+        .select(ArrivalRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// Marks an expected arrival as arrived at `at`; returns rows changed.
+pub fn mark_arrived(conn: &mut DbConnection, id: &str, at: NaiveDateTime) -> QueryResult<usize> {
+    diesel::update(
+        arrivals::table
+            .find(id)
+            .filter(arrivals::status.eq("EXPECTED")),
+    )
+    .set((arrivals::status.eq("ARRIVED"), arrivals::arrived_at.eq(at)))
+    .execute(conn)
 }
 
 /// One arrival by id.

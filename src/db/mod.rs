@@ -2,8 +2,10 @@
 //! helpers that keep blocking database work off the async workers.
 
 pub mod arrivals;
+pub mod assistance;
 pub mod audit;
 pub mod consents;
+pub mod flights;
 pub mod idempotency;
 pub mod institutions;
 pub mod migrants;

@@ -75,6 +75,39 @@ diesel::table! {
         months_in_us -> Nullable<Integer>,
         recorded_by -> Text,
         created_at -> Timestamp,
+        flight_id -> Nullable<Text>,
+        status -> Text,
+        manifest_line -> Nullable<Integer>,
+    }
+}
+
+diesel::table! {
+    flights (id) {
+        id -> Text,
+        code -> Text,
+        origin_airport -> Text,
+        scheduled_at -> Timestamp,
+        landed_at -> Nullable<Timestamp>,
+        status -> Text,
+        created_by -> Text,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    assistance (id) {
+        id -> Text,
+        migrant_id -> Text,
+        arrival_id -> Nullable<Text>,
+        kind -> Text,
+        given_at -> Timestamp,
+        given_by -> Text,
+        institution_code -> Text,
+        destination_municipality_code -> Nullable<Text>,
+        notes -> Nullable<Text>,
+        created_at -> Timestamp,
     }
 }
 
@@ -133,6 +166,8 @@ diesel::table! {
 diesel::joinable!(municipalities -> departments (department_code));
 diesel::joinable!(arrivals -> migrants (migrant_id));
 diesel::joinable!(consents -> migrants (migrant_id));
+diesel::joinable!(arrivals -> flights (flight_id));
+diesel::joinable!(assistance -> migrants (migrant_id));
 diesel::allow_tables_to_appear_in_same_query!(
     institutions,
     departments,
@@ -143,4 +178,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     audit_head,
     audit_events,
     idempotency_keys,
+    flights,
+    assistance,
 );

@@ -45,6 +45,7 @@ pub fn visible(f: &RowFilter) -> ScopedMigrants<'static> {
         RowScope::RecentArrivals => q.filter(shared).filter(exists(
             arrivals::table
                 .filter(arrivals::migrant_id.eq(migrants::id))
+                .filter(arrivals::status.eq("ARRIVED"))
                 .filter(arrivals::arrived_at.ge(f.minex_cutoff))
                 .filter(arrivals::arrived_at.le(f.now)),
         )),
@@ -79,6 +80,7 @@ pub fn arrived_between(
     q.filter(exists(
         arrivals::table
             .filter(arrivals::migrant_id.eq(migrants::id))
+            .filter(arrivals::status.eq("ARRIVED"))
             .filter(arrivals::arrived_at.ge(start))
             .filter(arrivals::arrived_at.lt(end)),
     ))

@@ -3,5 +3,6 @@
 pub mod cui;
 pub mod geography;
 pub mod institution;
+pub mod matching;
 pub mod person;
 pub mod phone;

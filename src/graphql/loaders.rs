@@ -8,6 +8,7 @@ use std::collections::HashMap;
 use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
 
 use crate::db::arrivals::{self, ArrivalRow};
+use crate::db::assistance::{self, AssistanceRow};
 use crate::db::consents::{self, ConsentRow};
 use crate::db::institutions::{self, InstitutionRow};
 use crate::db::reference::{self, DepartmentRow, MunicipalityRow};
@@ -24,6 +25,8 @@ pub struct DepartmentMunicipalitiesLoader(pub DbPool);
 pub struct ArrivalsLoader(pub DbPool);
 /// Loads institutions by code.
 pub struct InstitutionLoader(pub DbPool);
+/// Loads the assistance given to migrants, by migrant id.
+pub struct AssistanceLoader(pub DbPool);
 /// Loads the consents of migrants, by migrant id; partners' loaders are
 /// built with their institution so they only ever see their own consents.
 pub struct ConsentsLoader {
@@ -130,6 +133,17 @@ impl Loader<String> for InstitutionLoader {
     }
 }
 
+impl Loader<String> for AssistanceLoader {
+    type Value = Vec<AssistanceRow>;
+    type Error = AppError;
+
+    async fn load(&self, keys: &[String]) -> Result<HashMap<String, Vec<AssistanceRow>>, AppError> {
+        let owned = keys.to_vec();
+        let rows = db::run(&self.0, move |c| Ok(assistance::for_migrants(c, &owned)?)).await?;
+        Ok(grouped(keys, rows, |r| r.migrant_id.clone()))
+    }
+}
+
 /// A loader whose results are cached for the rest of the request.
 pub type Cached<T> = DataLoader<T, HashMapCache>;
 
@@ -147,6 +161,8 @@ pub struct Loaders {
     pub consents: Cached<ConsentsLoader>,
     /// Institutions by code.
     pub institutions: Cached<InstitutionLoader>,
+    /// Assistance given to a migrant.
+    pub assistance: Cached<AssistanceLoader>,
 }
 
 fn cached<T: Loader<String>>(loader: T) -> Cached<T> {
@@ -167,6 +183,22 @@ impl Loaders {
                 institution: consent_institution,
             }),
             institutions: cached(InstitutionLoader(pool.clone())),
+            assistance: cached(AssistanceLoader(pool.clone())),
         }
+    }
+}
+
+/// The request's loaders (stored as `Arc<Loaders>` so a subscription can
+/// keep them and clear their caches between events).
+pub fn of<'a>(ctx: &'a async_graphql::Context<'_>) -> async_graphql::Result<&'a Loaders> {
+    Ok(ctx.data::<std::sync::Arc<Loaders>>()?.as_ref())
+}
+
+impl Loaders {
+    /// Forgets cached per-person data (between subscription events).
+    pub fn clear_people(&self) {
+        self.arrivals.clear::<String>();
+        self.consents.clear::<String>();
+        self.assistance.clear::<String>();
     }
 }

@@ -6,7 +6,7 @@ use async_graphql::{Context, Object, Result, SimpleObject, ID};
 use chrono::{DateTime, NaiveDate, Utc};
 
 use super::access::*;
-use super::loaders::Loaders;
+use super::assistance::Assistance;
 use super::records::{Arrival, Consent, Health, Protection, Skills};
 use super::reference::Municipality;
 use crate::db::migrants::MigrantRow;
@@ -123,7 +123,10 @@ impl Migrant {
         let Some(code) = self.0.origin_municipality_code.clone() else {
             return Ok(None);
         };
-        let row = ctx.data::<Loaders>()?.municipalities.load_one(code).await?;
+        let row = super::loaders::of(ctx)?
+            .municipalities
+            .load_one(code)
+            .await?;
         Ok(row.map(Municipality::from))
     }
 
@@ -131,8 +134,7 @@ impl Migrant {
     #[graphql(visible = "sees_return")]
     async fn arrivals(&self, ctx: &Context<'_>) -> Result<Option<Vec<Arrival>>> {
         self.read(ctx, Slice::Return)?;
-        let rows = ctx
-            .data::<Loaders>()?
+        let rows = super::loaders::of(ctx)?
             .arrivals
             .load_one(self.0.id.clone())
             .await?;
@@ -145,13 +147,28 @@ impl Migrant {
     #[graphql(visible = "sees_return")]
     async fn previous_returns(&self, ctx: &Context<'_>) -> Result<Option<i32>> {
         self.read(ctx, Slice::Return)?;
-        let rows = ctx
-            .data::<Loaders>()?
+        let rows = super::loaders::of(ctx)?
             .arrivals
             .load_one(self.0.id.clone())
             .await?;
-        let n = rows.map_or(0, |r| r.len());
+        let n = rows.map_or(0, |r| r.iter().filter(|a| a.status == "ARRIVED").count());
         Ok(Some(i32::try_from(n.saturating_sub(1)).unwrap_or(i32::MAX)))
+    }
+
+    /// Services given on arrival, oldest first (ASSISTANCE).
+    #[graphql(visible = "sees_assistance")]
+    async fn assistance(&self, ctx: &Context<'_>) -> Result<Option<Vec<Assistance>>> {
+        self.read(ctx, Slice::Assistance)?;
+        let rows = super::loaders::of(ctx)?
+            .assistance
+            .load_one(self.0.id.clone())
+            .await?;
+        Ok(Some(
+            rows.unwrap_or_default()
+                .into_iter()
+                .map(Assistance)
+                .collect(),
+        ))
     }
 
     /// Medical needs and notes (HEALTH).
@@ -179,8 +196,7 @@ impl Migrant {
     #[graphql(visible = "sees_consent")]
     async fn consents(&self, ctx: &Context<'_>) -> Result<Option<Vec<Consent>>> {
         self.read(ctx, Slice::Consent)?;
-        let rows = ctx
-            .data::<Loaders>()?
+        let rows = super::loaders::of(ctx)?
             .consents
             .load_one(self.0.id.clone())
             .await?;

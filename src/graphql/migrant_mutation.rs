@@ -140,6 +140,9 @@ fn arrival_row(input: ArrivalInput, migrant_id: String, by: &str) -> AppResult<A
         months_in_us: input.months_in_us,
         recorded_by: by.to_string(),
         created_at: now,
+        flight_id: None,
+        status: "ARRIVED".into(),
+        manifest_line: None,
     })
 }
 

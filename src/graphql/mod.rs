@@ -1,10 +1,14 @@
 //! The GraphQL schema, split by area; this module assembles it.
 
 pub mod access;
+pub mod assistance;
 pub mod audit;
 pub mod consent;
+pub mod events;
+pub mod flights;
 pub mod institutions;
 pub mod loaders;
+pub mod manifest;
 pub mod me;
 pub mod migrant;
 pub mod migrant_input;
@@ -12,11 +16,13 @@ pub mod migrant_mutation;
 pub mod migrant_query;
 pub mod pagination;
 pub mod prefetch;
+pub mod reception;
 pub mod records;
 pub mod reference;
+pub mod subscriptions;
 pub mod write;
 
-use async_graphql::{Context, EmptySubscription, MergedObject, Schema};
+use async_graphql::{Context, MergedObject, Schema};
 
 use crate::auth::Identity;
 use crate::config::Settings;
@@ -31,6 +37,7 @@ pub struct QueryRoot(
     institutions::InstitutionQuery,
     migrant_query::MigrantQuery,
     audit::AuditQueryRoot,
+    flights::FlightQueryRoot,
 );
 
 /// Root mutation: the union of every area's mutations.
@@ -39,10 +46,14 @@ pub struct MutationRoot(
     institutions::InstitutionMutation,
     migrant_mutation::MigrantMutation,
     consent::ConsentMutation,
+    flights::FlightMutation,
+    assistance::AssistanceMutation,
+    reception::ReceptionMutation,
+    manifest::ManifestMutation,
 );
 
 /// The executable schema type.
-pub type AppSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
+pub type AppSchema = Schema<QueryRoot, MutationRoot, subscriptions::SubscriptionRoot>;
 
 /// Per-request data: who is calling, and the request id for logs and audit.
 #[derive(Clone, Debug)]
@@ -59,7 +70,7 @@ pub fn build_schema(pool: DbPool, settings: Settings) -> AppSchema {
     Schema::build(
         QueryRoot::default(),
         MutationRoot::default(),
-        EmptySubscription,
+        subscriptions::SubscriptionRoot,
     )
     .data(pool)
     .data(settings)

@@ -6,7 +6,6 @@
 use async_graphql::{Context, Lookahead};
 
 use super::caller;
-use super::loaders::Loaders;
 use crate::db::migrants::MigrantRow;
 use crate::error::{AppError, AppResult};
 use crate::policy::{can_read, Slice};
@@ -20,15 +19,17 @@ pub async fn prefetch(
     if rows.is_empty() {
         return Ok(());
     }
-    let loaders = ctx
-        .data::<Loaders>()
-        .map_err(|_| AppError::Internal("loaders missing".into()))?;
+    let loaders =
+        super::loaders::of(ctx).map_err(|_| AppError::Internal("loaders missing".into()))?;
     let role = caller(ctx)?.identity.role;
     let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
     if can_read(role, Slice::Return)
         && (node.field("arrivals").exists() || node.field("previousReturns").exists())
     {
         loaders.arrivals.load_many(ids.clone()).await?;
+    }
+    if can_read(role, Slice::Assistance) && node.field("assistance").exists() {
+        loaders.assistance.load_many(ids.clone()).await?;
     }
     let consents = node.field("consents");
     if can_read(role, Slice::Consent) && consents.exists() {

@@ -4,7 +4,6 @@ use async_graphql::{Context, Object, Result, SimpleObject, ID};
 use chrono::{DateTime, Utc};
 
 use super::institutions::Institution;
-use super::loaders::Loaders;
 use crate::db::arrivals::ArrivalRow;
 use crate::db::consents::ConsentRow;
 use crate::db::migrants::MigrantRow;
@@ -41,6 +40,14 @@ impl Arrival {
     async fn months_in_us(&self) -> Option<i32> {
         self.0.months_in_us
     }
+    /// `EXPECTED` (on a manifest) or `ARRIVED` (received).
+    async fn status(&self) -> &str {
+        &self.0.status
+    }
+    /// The charter flight, if any.
+    async fn flight_id(&self) -> Option<ID> {
+        self.0.flight_id.clone().map(ID)
+    }
 }
 
 /// A consent to share with one institution for one purpose.
@@ -55,7 +62,7 @@ impl Consent {
     /// The institution the person consents to share with.
     async fn institution(&self, ctx: &Context<'_>) -> Result<Institution> {
         let code = self.0.institution_code.clone();
-        let row = ctx.data::<Loaders>()?.institutions.load_one(code).await?;
+        let row = super::loaders::of(ctx)?.institutions.load_one(code).await?;
         Ok(Institution::try_from(
             row.ok_or(AppError::NotFound("institution"))?,
         )?)

@@ -2,7 +2,6 @@
 
 use async_graphql::{ComplexObject, Context, Object, Result, SimpleObject};
 
-use super::loaders::Loaders;
 use super::{caller, pool};
 use crate::db::{self, reference};
 use crate::error::AppError;
@@ -23,7 +22,7 @@ pub struct Department {
 impl Department {
     /// The department's municipalities, by code.
     async fn municipalities(&self, ctx: &Context<'_>) -> Result<Vec<Municipality>> {
-        let loaders = ctx.data::<Loaders>()?;
+        let loaders = super::loaders::of(ctx)?;
         let rows = loaders
             .department_municipalities
             .load_one(self.code.clone())
@@ -63,7 +62,7 @@ pub struct Municipality {
 impl Municipality {
     /// The department the municipality belongs to.
     async fn department(&self, ctx: &Context<'_>) -> Result<Department> {
-        let loaders = ctx.data::<Loaders>()?;
+        let loaders = super::loaders::of(ctx)?;
         let row = loaders
             .departments
             .load_one(self.department_code.clone())

@@ -131,7 +131,7 @@ async fn handle(
     for r in requests {
         let r = r
             .data(rc.clone())
-            .data(Loaders::new(&state.pool, consent_scope.clone()))
+            .data(Arc::new(Loaders::new(&state.pool, consent_scope.clone())))
             .data(Arc::clone(&reads));
         let mut resp = state.schema.execute(r).await;
         super::errors::normalize(&mut resp.errors, &state.metrics);

@@ -3,6 +3,7 @@
 pub mod errors;
 pub mod graphql;
 pub mod shape;
+pub mod ws;
 
 use std::sync::Arc;
 use std::time::Instant;
@@ -101,6 +102,7 @@ async fn graphiql(state: web::Data<AppState>) -> HttpResponse {
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/graphql", web::post().to(graphql::graphql))
         .route("/graphql", web::get().to(graphql::graphql))
+        .route("/graphql/ws", web::get().to(ws::graphql_ws))
         .route("/graphiql", web::get().to(graphiql))
         .route("/healthz", web::get().to(healthz))
         .route("/readyz", web::get().to(readyz))

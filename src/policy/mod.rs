@@ -184,6 +184,44 @@ impl RowFilter {
     }
 }
 
+/// Services recorded at arrival (DESIGN §3, Assistance).
+#[derive(Enum, Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[graphql(rename_items = "SCREAMING_SNAKE_CASE")]
+pub enum AssistanceKind {
+    /// Met and registered at the reception centre (IOM).
+    Reception,
+    /// Food ration (MINEX).
+    FoodRation,
+    /// Medical aid (MINEX).
+    MedicalAid,
+    /// Free phone call to relatives (MINEX).
+    PhoneCall,
+    /// Transport home, to a destination municipality (IOM).
+    Transport,
+}
+
+/// Which assistance kinds a role records: the ASSISTANCE cell's condition.
+pub fn assistance_kinds_writable(role: Role) -> &'static [AssistanceKind] {
+    use AssistanceKind::*;
+    match role {
+        Role::IomAdmin | Role::IomCaseworker => {
+            &[Reception, FoodRation, MedicalAid, PhoneCall, Transport]
+        }
+        Role::IomReception => &[Reception, Transport],
+        Role::ForeignAffairsOfficer => &[FoodRation, MedicalAid, PhoneCall],
+        _ => &[],
+    }
+}
+
+/// Flights are planning data: IOM staff manage them, MINEX reads them.
+pub fn flight_access(role: Role) -> Access {
+    match role {
+        Role::IomAdmin | Role::IomCaseworker | Role::IomReception => Access::ReadWrite,
+        Role::ForeignAffairsOfficer => Access::Read,
+        _ => Access::None,
+    }
+}
+
 /// Who may manage institutions, read the audit log, and read unsuppressed statistics.
 pub fn can_manage_institutions(role: Role) -> bool {
     role == Role::IomAdmin

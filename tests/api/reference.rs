@@ -69,7 +69,9 @@ async fn migrations_are_reversible(app: TestApp) {
     let applied = reintegra::db::migrate::run_pending(&mut conn).unwrap();
     assert_eq!(applied, reverted.len());
     let token = app.token("IOM", "iom_admin");
-    let (_, body) = app.gql(&token, "{ departments { code } }", serde_json::json!({})).await;
+    let (_, body) = app
+        .gql(&token, "{ departments { code } }", serde_json::json!({}))
+        .await;
     assert_eq!(body["data"]["departments"].as_array().unwrap().len(), 22);
 }
 

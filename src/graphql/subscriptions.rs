@@ -1,0 +1,236 @@
+//! Subscriptions over WebSocket. Every event is re-read through the
+//! subscriber's own scoped query at the moment it is delivered, so a
+//! subscriber never receives a person or a field it could not query; each
+//! delivery is audited like a read.
+
+use std::sync::Arc;
+
+use async_graphql::{Context, Object, Result, Subscription};
+use futures_util::{Stream, StreamExt};
+
+use super::access::read_slice;
+use super::assistance::Assistance;
+use super::events::{DomainEvent, EventBus};
+use super::flights::{require_flights, Flight};
+use super::loaders::Loaders;
+use super::migrant::Migrant;
+use super::records::Arrival;
+use super::write::entry;
+use super::{caller, pool, RequestContext};
+use crate::config::Settings;
+use crate::db::arrivals::{self, ArrivalRow};
+use crate::db::assistance::{self as assistance_db, AssistanceRow};
+use crate::db::migrants::MigrantRow;
+use crate::db::schema::migrants as m;
+use crate::db::{self, audit, flights, scope, DbPool};
+use crate::error::{AppError, AppResult};
+use crate::policy::{self, Access, RowFilter, Slice};
+use diesel::prelude::*;
+
+/// A person received at the airport.
+pub struct ArrivalEvent {
+    migrant: Migrant,
+    arrival: ArrivalRow,
+}
+
+#[Object]
+impl ArrivalEvent {
+    /// The person (fields as the caller's slices allow).
+    async fn migrant(&self) -> &Migrant {
+        &self.migrant
+    }
+    /// The arrival (RETURN).
+    async fn arrival(&self, ctx: &Context<'_>) -> Result<Option<Arrival>> {
+        read_slice(ctx, &self.migrant.0.id, Slice::Return)?;
+        Ok(Some(Arrival(self.arrival.clone())))
+    }
+}
+
+/// A service recorded for a person.
+pub struct AssistanceEvent {
+    migrant: Migrant,
+    assistance: AssistanceRow,
+}
+
+#[Object]
+impl AssistanceEvent {
+    /// The person (fields as the caller's slices allow).
+    async fn migrant(&self) -> &Migrant {
+        &self.migrant
+    }
+    /// The service (ASSISTANCE).
+    async fn assistance(&self, ctx: &Context<'_>) -> Result<Option<Assistance>> {
+        read_slice(ctx, &self.migrant.0.id, Slice::Assistance)?;
+        Ok(Some(Assistance(self.assistance.clone())))
+    }
+}
+
+/// What a subscription needs to judge each event on its own.
+#[derive(Clone)]
+struct Subscriber {
+    pool: DbPool,
+    rc: RequestContext,
+    window_days: i64,
+    loaders: Option<Arc<Loaders>>,
+}
+
+impl Subscriber {
+    fn new(ctx: &Context<'_>) -> AppResult<Self> {
+        let rc = caller(ctx)?.clone();
+        let window_days = ctx
+            .data::<Settings>()
+            .map(|s| s.minex_window_days)
+            .unwrap_or(30);
+        let loaders = ctx.data::<Arc<Loaders>>().ok().cloned();
+        Ok(Subscriber {
+            pool: pool(ctx)?.clone(),
+            rc,
+            window_days,
+            loaders,
+        })
+    }
+
+    fn token_valid(&self) -> bool {
+        chrono::Utc::now().timestamp() < self.rc.identity.expires_at
+    }
+
+    /// The record if the subscriber may see it now, audited as a read.
+    async fn visible(&self, migrant_id: String) -> Option<MigrantRow> {
+        let id = &self.rc.identity;
+        let rows =
+            RowFilter::for_caller(id.role, &id.institution.code, db::now(), self.window_days);
+        let slices: Vec<String> = policy::readable_slices(id.role)
+            .into_iter()
+            .map(|s| super::access::slice_name(s).to_string())
+            .collect();
+        let e = entry(
+            &self.rc,
+            "READ",
+            "Migrant",
+            vec![migrant_id.clone()],
+            slices,
+        );
+        let found = db::run(&self.pool, move |c| {
+            let row = scope::visible(&rows)
+                .filter(m::id.eq(migrant_id))
+                .select(MigrantRow::as_select())
+                .first(c)
+                .optional()?;
+            if row.is_some() {
+                db::write_tx(c, |c| Ok(audit::append(c, &[e], db::now())?))?;
+            }
+            Ok(row)
+        })
+        .await;
+        if let Some(l) = &self.loaders {
+            l.clear_people();
+        }
+        found.ok().flatten()
+    }
+
+    async fn arrival(self, ev: DomainEvent) -> Option<ArrivalEvent> {
+        let DomainEvent::Arrived {
+            arrival_id,
+            migrant_id,
+        } = ev
+        else {
+            return None;
+        };
+        let row = self.visible(migrant_id).await?;
+        let arrival = db::run(&self.pool, move |c| Ok(arrivals::by_id(c, &arrival_id)?))
+            .await
+            .ok()??;
+        Some(ArrivalEvent {
+            migrant: Migrant(Arc::new(row)),
+            arrival,
+        })
+    }
+
+    async fn assisted(self, ev: DomainEvent) -> Option<AssistanceEvent> {
+        let DomainEvent::Assisted {
+            assistance_id,
+            migrant_id,
+        } = ev
+        else {
+            return None;
+        };
+        let row = self.visible(migrant_id).await?;
+        let assistance = db::run(&self.pool, move |c| {
+            Ok(assistance_db::by_id(c, &assistance_id)?)
+        })
+        .await
+        .ok()??;
+        Some(AssistanceEvent {
+            migrant: Migrant(Arc::new(row)),
+            assistance,
+        })
+    }
+
+    async fn flight(self, ev: DomainEvent) -> Option<Flight> {
+        let DomainEvent::Flight(id) = ev else {
+            return None;
+        };
+        let row = db::run(&self.pool, move |c| Ok(flights::by_id(c, &id)?))
+            .await
+            .ok()??;
+        Some(row.into())
+    }
+}
+
+fn bus<'a>(ctx: &'a Context<'_>) -> AppResult<&'a EventBus> {
+    ctx.data::<EventBus>()
+        .map_err(|_| AppError::Internal("event bus missing".into()))
+}
+
+/// Root subscription.
+#[derive(Default)]
+pub struct SubscriptionRoot;
+
+#[Subscription]
+impl SubscriptionRoot {
+    /// Flights scheduled or updated (IOM staff and MINEX).
+    async fn flight_updates(&self, ctx: &Context<'_>) -> Result<impl Stream<Item = Flight>> {
+        require_flights(ctx, Access::Read)?;
+        let sub = Subscriber::new(ctx)?;
+        Ok(bus(ctx)?
+            .stream()
+            .take_while({
+                let sub = sub.clone();
+                move |_| futures_util::future::ready(sub.token_valid())
+            })
+            .filter_map(move |ev| sub.clone().flight(ev)))
+    }
+
+    /// People received, limited to the records the subscriber may see.
+    async fn arrivals(&self, ctx: &Context<'_>) -> Result<impl Stream<Item = ArrivalEvent>> {
+        let sub = Subscriber::new(ctx)?;
+        Ok(bus(ctx)?
+            .stream()
+            .take_while({
+                let sub = sub.clone();
+                move |_| futures_util::future::ready(sub.token_valid())
+            })
+            .filter_map(move |ev| sub.clone().arrival(ev)))
+    }
+
+    /// Assistance recorded, limited to the records the subscriber may see.
+    async fn assistance_recorded(
+        &self,
+        ctx: &Context<'_>,
+    ) -> Result<impl Stream<Item = AssistanceEvent>> {
+        let sub = Subscriber::new(ctx)?;
+        Ok(bus(ctx)?
+            .stream()
+            .take_while({
+                let sub = sub.clone();
+                move |_| futures_util::future::ready(sub.token_valid())
+            })
+            .filter_map(move |ev| sub.clone().assisted(ev)))
+    }
+}
+
+/// Loaders for one WebSocket connection (cleared between events).
+pub fn connection_loaders(pool: &DbPool, rc: &RequestContext) -> Arc<Loaders> {
+    let scope = (!rc.identity.role.is_iom_staff()).then(|| rc.identity.institution.code.clone());
+    Arc::new(Loaders::new(pool, scope))
+}
