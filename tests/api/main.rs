@@ -3,6 +3,7 @@
 
 mod support;
 
+mod arrival_day;
 mod audit;
 mod auth;
 mod consent;
