@@ -74,6 +74,7 @@ pub fn build_schema(pool: DbPool, settings: Settings) -> AppSchema {
     )
     .data(pool)
     .data(settings)
+    .data(events::EventBus::default())
     .limit_depth(limits.max_depth)
     .limit_complexity(limits.max_complexity)
     .limit_recursive_depth(limits.max_depth.max(16))

@@ -13,3 +13,4 @@ mod me;
 mod migrants;
 mod reference;
 mod schema;
+mod subscriptions;

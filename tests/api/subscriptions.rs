@@ -1,0 +1,143 @@
+//! Subscriptions over WebSocket (`graphql-transport-ws`): token checked at
+//! `connection_init`, every event filtered through the subscriber's policy.
+
+use std::time::Duration;
+
+use awc::ws::{Frame, Message};
+use futures_util::{SinkExt, StreamExt};
+use serde_json::{json, Value};
+
+use crate::arrival_day::schedule;
+use crate::db_tests;
+use crate::support::{person, TestApp};
+
+type Conn = actix_codec::Framed<awc::BoxedSocket, awc::ws::Codec>;
+
+async fn next_json(conn: &mut Conn) -> Option<Value> {
+    loop {
+        let frame = actix_rt::time::timeout(Duration::from_secs(15), conn.next())
+            .await
+            .ok()??
+            .ok()?;
+        match frame {
+            Frame::Text(bytes) => return serde_json::from_slice(&bytes).ok(),
+            Frame::Close(_) => return None,
+            _ => continue,
+        }
+    }
+}
+
+async fn connect(app: &TestApp, token: &str) -> Option<Conn> {
+    let url = format!("{}/graphql/ws", app.base.replace("http://", "ws://"));
+    let (_, mut conn) = awc::Client::new()
+        .ws(url)
+        .protocols(["graphql-transport-ws"])
+        .connect()
+        .await
+        .ok()?;
+    let init =
+        json!({"type": "connection_init", "payload": {"Authorization": format!("Bearer {token}")}});
+    conn.send(Message::Text(init.to_string().into()))
+        .await
+        .ok()?;
+    let ack = next_json(&mut conn).await?;
+    (ack["type"] == "connection_ack").then_some(conn)
+}
+
+async fn subscribe(conn: &mut Conn, query: &str) {
+    let msg = json!({"id": "1", "type": "subscribe", "payload": {"query": query}});
+    conn.send(Message::Text(msg.to_string().into()))
+        .await
+        .unwrap();
+    // A ping/pong round trip: the subscription is in place once it returns.
+    conn.send(Message::Text(json!({"type": "ping"}).to_string().into()))
+        .await
+        .unwrap();
+    let pong = next_json(conn).await.unwrap();
+    assert_eq!(pong["type"], "pong", "{pong}");
+}
+
+const ARRIVALS: &str =
+    "subscription { arrivals { migrant { id givenNames } arrival { flightId } } }";
+const REGISTER: &str =
+    "mutation($i: RegisterArrivalInput!) { registerArrival(input: $i) { outcome migrant { id } } }";
+
+async fn receive(app: &TestApp, flight: &str, p: Value) -> String {
+    let vars = json!({"i": {"flightId": flight, "person": p}});
+    let (_, body) = app
+        .gql(&app.token("IOM", "iom_reception"), REGISTER, vars)
+        .await;
+    body["data"]["registerArrival"]["migrant"]["id"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{body}"))
+        .to_string()
+}
+
+fn at_door(p: &Value) -> Value {
+    json!({"identity": p["identity"], "documents": p["documents"], "origin": p["origin"]})
+}
+
+async fn subscribers_get_only_what_they_may_query(app: TestApp) {
+    let consented = person("Rosa", "Cutzal", 2);
+    let known = app.register(consented.clone()).await;
+    app.consent(&known, "MINTRAB", "EMPLOYMENT", None).await;
+    let mut minex = connect(&app, &app.token("MINEX", "foreign_affairs_officer"))
+        .await
+        .expect("minex ws");
+    let mut labour = connect(&app, &app.token("MINTRAB", "labour_officer"))
+        .await
+        .expect("labour ws");
+    subscribe(&mut minex, ARRIVALS).await;
+    subscribe(&mut labour, ARRIVALS).await;
+    let flight = schedule(&app, "GUA-WS-1").await;
+    let stranger = receive(&app, &flight, at_door(&person("Ana", "Sic", 1))).await;
+    let linked = receive(&app, &flight, at_door(&consented)).await;
+    assert_eq!(
+        linked, known,
+        "the returning person is linked, not duplicated"
+    );
+    // MINEX sees both arrivals, with the flight (RETURN slice).
+    for expected in [&stranger, &known] {
+        let msg = next_json(&mut minex).await.expect("minex event");
+        assert_eq!(msg["type"], "next", "{msg}");
+        let ev = &msg["payload"]["data"]["arrivals"];
+        assert_eq!(&ev["migrant"]["id"], expected, "{msg}");
+        assert_eq!(ev["arrival"]["flightId"], flight);
+    }
+    // MINTRAB's first event is the consented person: the stranger never came.
+    let msg = next_json(&mut labour).await.expect("labour event");
+    let ev = &msg["payload"]["data"]["arrivals"];
+    assert_eq!(ev["migrant"]["id"], known, "{msg}");
+    assert_eq!(ev["migrant"]["givenNames"], "Rosa");
+    assert!(
+        ev["arrival"].is_null(),
+        "RETURN is not MINTRAB's slice: {msg}"
+    );
+    assert_eq!(
+        msg["payload"]["errors"][0]["extensions"]["code"], "FORBIDDEN",
+        "{msg}"
+    );
+}
+
+async fn invalid_tokens_are_refused_at_init(app: TestApp) {
+    assert!(connect(&app, "not-a-token").await.is_none());
+    let expired = {
+        let mut c = crate::support::claims("MINEX", "foreign_affairs_officer", "x");
+        c["exp"] = json!(chrono::Utc::now().timestamp() - 600);
+        crate::support::sign_hs(&c, crate::support::SECRET)
+    };
+    assert!(
+        connect(&app, &expired).await.is_none(),
+        "expired token refused"
+    );
+    assert!(
+        connect(&app, &app.token("MINEX", "foreign_affairs_officer"))
+            .await
+            .is_some()
+    );
+}
+
+db_tests!(
+    subscribers_get_only_what_they_may_query,
+    invalid_tokens_are_refused_at_init
+);
