@@ -15,8 +15,9 @@ use crate::db::arrivals::{self, ArrivalRow};
 use crate::db::migrants::{self, MigrantRow};
 use crate::db::schema::migrants as m;
 use crate::db::{self, scope, DbConnection};
-use crate::domain::person::StoredEnum;
+use crate::domain::person::Sex;
 use crate::error::{AppError, AppResult};
+use crate::intake::manifest::{blank, is_us_state};
 use crate::policy::{RowFilter, Slice};
 
 fn check_writable(ctx: &Context<'_>, slices: &[Slice]) -> AppResult<()> {
@@ -24,43 +25,6 @@ fn check_writable(ctx: &Context<'_>, slices: &[Slice]) -> AppResult<()> {
         require_write(ctx, *slice)?;
     }
     Ok(())
-}
-
-fn blank_row(id: String) -> MigrantRow {
-    let now = db::now();
-    MigrantRow {
-        id,
-        given_names: String::new(),
-        family_names: String::new(),
-        search_name: String::new(),
-        birth_date: now.date(),
-        sex: crate::domain::person::Sex::Other.stored().to_string(),
-        document_number: None,
-        passport_number: None,
-        phone: None,
-        address: None,
-        relative_name: None,
-        relative_phone: None,
-        origin_municipality_code: None,
-        origin_department_code: None,
-        education_level: None,
-        occupations: "[]".into(),
-        years_experience: None,
-        languages: "[]".into(),
-        english_level: None,
-        certifications: "[]".into(),
-        needs_medical_attention: false,
-        medical_conditions: None,
-        health_notes: None,
-        unaccompanied_minor: false,
-        family_separation: false,
-        protection_needs: false,
-        do_not_share: false,
-        protection_notes: None,
-        version: 1,
-        created_at: now,
-        updated_at: now,
-    }
 }
 
 /// A visible record for a write, or `NOT_FOUND`.
@@ -97,8 +61,6 @@ pub struct ArrivalInput {
     pub months_in_us: Option<i32>,
 }
 
-const US_STATES: &str = "AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY PR GU VI";
-
 fn arrival_row(input: ArrivalInput, migrant_id: String, by: &str) -> AppResult<ArrivalRow> {
     let now = db::now();
     let at = input.arrived_at.naive_utc();
@@ -109,10 +71,7 @@ fn arrival_row(input: ArrivalInput, migrant_id: String, by: &str) -> AppResult<A
         ));
     }
     let us_state = input.us_state.map(|s| s.trim().to_ascii_uppercase());
-    if us_state
-        .as_ref()
-        .is_some_and(|s| s.len() != 2 || !US_STATES.split(' ').any(|x| x == s))
-    {
+    if us_state.as_deref().is_some_and(|s| !is_us_state(s)) {
         return Err(AppError::bad_input(
             "input.usState",
             "must be a two-letter US state code",
@@ -165,7 +124,7 @@ impl MigrantMutation {
         }
         let slices = input.slices();
         check_writable(ctx, &slices)?;
-        let mut row = blank_row(db::new_id());
+        let mut row = blank("", "", db::now().date(), Sex::Other);
         input.apply(&mut row, db::now().date())?;
         let key = idem_key(ctx, idempotency_key, "registerMigrant")?;
         let draft = AuditDraft {

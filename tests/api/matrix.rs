@@ -84,7 +84,7 @@ const DESIGN: [(&str, &str, [&str; 13]); 8] = [
 ];
 
 /// Each slice exposed on `Migrant` so far, with its fields.
-const FIELDS: [(&str, &[&str]); 9] = [
+const FIELDS: [(&str, &[&str]); 10] = [
     (
         "IDENTITY",
         &["givenNames", "familyNames", "birthDate", "sex"],
@@ -97,6 +97,7 @@ const FIELDS: [(&str, &[&str]); 9] = [
     ("ORIGIN", &["originMunicipality"]),
     ("RETURN", &["arrivals", "previousReturns"]),
     ("HEALTH", &["health"]),
+    ("ASSISTANCE", &["assistance"]),
     ("SKILLS", &["skills"]),
     ("PROTECTION", &["protection"]),
     ("CONSENT", &["consents"]),
@@ -106,7 +107,7 @@ const SELECTION: &str =
     "id version givenNames familyNames birthDate sex documentNumber passportNumber \
     phone address relativeName relativePhone originMunicipality { code department { code } } \
     arrivals { arrivedAt } previousReturns health { needsMedicalAttention } skills { occupations } \
-    protection { doNotShare } consents { purpose institution { code } }";
+    protection { doNotShare } assistance { kind } consents { purpose institution { code } }";
 
 fn cell(row: &[&str; 13], slice: &str) -> &'static str {
     let i = SLICES.iter().position(|s| *s == slice).unwrap();
@@ -252,7 +253,7 @@ async fn check_introspection(app: &TestApp, inst: &str, role: &str, row: &[&str;
 }
 
 /// The write that exercises each writable slice reachable so far.
-fn write_for(slice: &str, id: &str, version: i64, n: u32) -> Option<(String, Value)> {
+fn write_for(role: &str, slice: &str, id: &str, version: i64, n: u32) -> Option<(String, Value)> {
     let update = "mutation($id: ID!, $v: Int!, $i: MigrantSections!) { updateMigrant(id: $id, expectedVersion: $v, input: $i) { version } }";
     let section = match slice {
         "IDENTITY" => {
@@ -272,6 +273,16 @@ fn write_for(slice: &str, id: &str, version: i64, n: u32) -> Option<(String, Val
             let q = "mutation($id: ID!) { recordArrival(migrantId: $id, input: {arrivedAt: \"2026-01-05T10:00:00Z\"}) { id } }";
             return Some((q.into(), json!({"id": id})));
         }
+        "ASSISTANCE" => {
+            // Each role records the kinds it gives (policy::assistance_kinds_writable).
+            let kind = if role == "foreign_affairs_officer" {
+                "FOOD_RATION"
+            } else {
+                "RECEPTION"
+            };
+            let q = "mutation($id: ID!, $k: AssistanceKind!) { recordAssistance(input: {migrantId: $id, kind: $k}) { id } }";
+            return Some((q.into(), json!({"id": id, "k": kind})));
+        }
         "CONSENT" => {
             let q = "mutation($id: ID!) { recordConsent(input: {migrantId: $id, institutionCode: \"URL\", purpose: EDUCATION}) { id } }";
             return Some((q.into(), json!({"id": id})));
@@ -282,7 +293,7 @@ fn write_for(slice: &str, id: &str, version: i64, n: u32) -> Option<(String, Val
 }
 
 async fn state_of(app: &TestApp, id: &str) -> Value {
-    let q = "query($id: ID!) { migrant(id: $id) { version arrivals { id } consents { id } } }";
+    let q = "query($id: ID!) { migrant(id: $id) { version arrivals { id } consents { id } assistance { id } } }";
     let (_, body) = app
         .gql(&app.token("IOM", "iom_admin"), q, json!({"id": id}))
         .await;
@@ -296,7 +307,7 @@ async fn check_writes(app: &TestApp, inst: &str, role: &str, row: &[&str; 13], w
         for (n, id) in [&w.shared, &w.private].into_iter().enumerate() {
             let before = state_of(app, id).await;
             let version = before["version"].as_i64().unwrap();
-            let Some((q, vars)) = write_for(slice, id, version, n as u32) else {
+            let Some((q, vars)) = write_for(role, slice, id, version, n as u32) else {
                 continue;
             };
             let (_, body) = app.gql(&token, &q, vars).await;
