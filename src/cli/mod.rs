@@ -8,6 +8,9 @@ use crate::auth::token::{mint, parse_ttl, TokenRequest};
 use crate::config::Settings;
 use crate::error::StartupError;
 
+mod ops;
+mod seed;
+
 /// Reintegra: GraphQL API for the reintegration of people returned to Guatemala.
 ///
 /// Configuration comes from REINTEGRA_* environment variables (see README).
@@ -43,12 +46,40 @@ enum Command {
         #[arg(long, default_value = "8h")]
         ttl: String,
     },
+    /// Insert N realistic synthetic returnees (demo and load-test data) in one transaction.
+    Seed {
+        /// How many people to create (1 to 1,000,000).
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+        demo: u32,
+        /// Random seed; on an empty database the same seed gives the same people.
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
+    },
+    /// Import a flight manifest CSV (columns in the README) for an existing flight.
+    ImportManifest {
+        /// Code of the flight the manifest belongs to.
+        #[arg(long)]
+        flight: String,
+        /// The CSV file.
+        file: String,
+    },
+    /// Audit log operations.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
     /// Print the GraphQL schema (SDL), or write it to --output.
     ExportSchema {
         /// File to write (default: standard output).
         #[arg(long)]
         output: Option<String>,
     },
+}
+
+#[derive(Subcommand, Debug)]
+enum AuditCommand {
+    /// Verify the hash chain; exit 1 and name the first broken event.
+    Verify,
 }
 
 /// Parses arguments and runs the chosen subcommand.
@@ -75,6 +106,11 @@ fn dispatch(command: Command) -> Result<(), StartupError> {
             subject,
             ttl,
         } => token(&settings, institution, role, subject, &ttl),
+        Command::Seed { demo, seed } => seed::run(&settings, demo, seed),
+        Command::ImportManifest { flight, file } => ops::import_manifest(&settings, &flight, &file),
+        Command::Audit {
+            command: AuditCommand::Verify,
+        } => ops::audit_verify(&settings),
         Command::ExportSchema { output } => export_schema(settings, output),
     }
 }
@@ -125,7 +161,8 @@ fn token(
 }
 
 fn export_schema(settings: Settings, output: Option<String>) -> Result<(), StartupError> {
-    let pool = crate::db::build_pool(&settings.database_url, 1, settings.pool_timeout)?;
+    let counter = crate::db::StatementCounter::default();
+    let pool = crate::db::build_pool(&settings.database_url, 1, settings.pool_timeout, &counter)?;
     let sdl = crate::graphql::sdl(&crate::graphql::build_schema(pool, settings));
     match output {
         Some(path) => std::fs::write(&path, sdl)

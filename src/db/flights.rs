@@ -115,12 +115,15 @@ pub fn page(
     Ok((rows, total))
 }
 
+/// Counts by a label (status or assistance kind).
+pub type LabelCounts = Vec<(String, i64)>;
+
 /// Per-flight counts for the arrival-day board: arrivals by status, and
 /// distinct people assisted by kind.
 pub fn board_counts(
     conn: &mut DbConnection,
     flight_id: &str,
-) -> QueryResult<(Vec<(String, i64)>, Vec<(String, i64)>)> {
+) -> QueryResult<(LabelCounts, LabelCounts)> {
     use diesel::dsl::count_star;
     let by_status = arrivals::table
         .filter(arrivals::flight_id.eq(flight_id))

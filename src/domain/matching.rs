@@ -57,7 +57,7 @@ pub fn score(a: &Arriving<'_>, r: &OnRecord<'_>) -> MatchScore {
     let mut score = 0;
     let (ag, rg) = (words(a.given_names), words(r.given_names));
     let (af, rf) = (words(a.family_names), words(r.family_names));
-    let same_first_given = ag.first().is_some() && ag.first() == rg.first();
+    let same_first_given = !ag.is_empty() && ag.first() == rg.first();
     if same_first_given {
         score += 30;
         reasons.push("same first given name".to_string());
@@ -65,7 +65,7 @@ pub fn score(a: &Arriving<'_>, r: &OnRecord<'_>) -> MatchScore {
         score += 15;
         reasons.push("shares a given name".to_string());
     }
-    let same_first_surname = af.first().is_some() && af.first() == rf.first();
+    let same_first_surname = !af.is_empty() && af.first() == rf.first();
     // A missing second surname on either side is common and not a conflict.
     let second_ok = af.len() < 2 || rf.len() < 2 || af.get(1) == rf.get(1);
     if same_first_surname && second_ok {
