@@ -11,6 +11,7 @@
 
 mod data;
 mod events;
+mod fleet;
 mod people;
 
 use std::time::Instant;
@@ -19,7 +20,7 @@ use diesel::prelude::*;
 
 use crate::config::{Environment, Settings};
 use crate::db::audit::{self, AuditEntry};
-use crate::db::{arrivals, consents, migrants, DbConnection};
+use crate::db::{arrivals, assistance, consents, flights, migrants, DbConnection};
 use crate::error::{AppError, AppResult, StartupError};
 use people::{Batch, Generator, SERIAL_BLOCKS};
 
@@ -43,9 +44,11 @@ pub fn run(settings: &Settings, n: u32, seed: u64) -> Result<(), StartupError> {
             other => StartupError::Database(other.to_string()),
         })?;
     println!(
-        "seeded {} migrants, {} arrivals, {} consents in {:.1}s",
+        "seeded {} migrants, {} arrivals on {} flights, {} assistance records, {} consents in {:.1}s",
         counts.migrants,
         counts.arrivals,
+        counts.flights,
+        counts.assistance,
         counts.consents,
         started.elapsed().as_secs_f64()
     );
@@ -78,6 +81,10 @@ pub struct SeedCounts {
     pub arrivals: usize,
     /// Consents.
     pub consents: usize,
+    /// Charter flights created.
+    pub flights: usize,
+    /// Assistance records.
+    pub assistance: usize,
 }
 
 fn seed_all(conn: &mut DbConnection, n: usize, seed: u64, anchor: i64) -> AppResult<SeedCounts> {
@@ -90,13 +97,20 @@ fn seed_all(conn: &mut DbConnection, n: usize, seed: u64, anchor: i64) -> AppRes
         ));
     }
     let mut generator = Generator::new(seed, existing, anchor);
+    let mut fleet = fleet::Fleet::new(conn, n)?;
     let (mut batch, mut counts, mut left) = (Batch::default(), SeedCounts::default(), n);
     while left > 0 {
         let size = left.min(CHUNK);
         generator.fill(&mut batch, size);
+        let help = fleet.assign(&mut batch);
+        let new_flights = fleet.take_new();
         migrants::insert_many(conn, &batch.migrants)?;
+        flights::insert(conn, &new_flights)?;
         arrivals::insert(conn, &batch.arrivals)?;
+        assistance::insert(conn, &help)?;
         consents::insert(conn, &batch.consents)?;
+        counts.flights += new_flights.len();
+        counts.assistance += help.len();
         counts.migrants += batch.migrants.len();
         counts.arrivals += batch.arrivals.len();
         counts.consents += batch.consents.len();
