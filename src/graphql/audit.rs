@@ -5,7 +5,6 @@ use chrono::{DateTime, Utc};
 
 use super::pagination::{self, PageInfo, Position};
 use super::{caller, pool};
-use crate::config::Settings;
 use crate::db::audit::{self, AuditEventRow, AuditQuery};
 use crate::db::{self};
 use crate::error::{AppError, AppResult};
@@ -133,11 +132,7 @@ impl AuditQueryRoot {
         filter: Option<AuditFilter>,
     ) -> Result<AuditConnection> {
         require_audit_reader(ctx)?;
-        let cap = ctx
-            .data::<Settings>()
-            .map(|s| s.limits.max_page_size)
-            .unwrap_or(100);
-        let limit = pagination::page_size(first, cap)?;
+        let limit = pagination::limit(ctx, first)?;
         let after_seq = match after.as_deref().map(pagination::decode).transpose()? {
             Some(Position::Seq(n)) => Some(n),
             Some(_) => return Err(AppError::bad_input("after", "not an audit cursor").into()),
@@ -153,9 +148,8 @@ impl AuditQueryRoot {
             from: f.from.map(|t| t.naive_utc()),
             to: f.to.map(|t| t.naive_utc()),
         };
-        let (mut rows, total_count) = db::run(pool(ctx)?, move |c| Ok(audit::list(c, &q)?)).await?;
-        let has_next_page = rows.len() as i64 > limit;
-        rows.truncate(limit as usize);
+        let (rows, total_count) = db::run(pool(ctx)?, move |c| Ok(audit::list(c, &q)?)).await?;
+        let (rows, has_next_page) = pagination::cut(rows, limit);
         let edges: Vec<AuditEdge> = rows
             .into_iter()
             .map(|r| AuditEdge {
@@ -163,12 +157,11 @@ impl AuditQueryRoot {
                 node: r.into(),
             })
             .collect();
-        let page_info = PageInfo {
+        let page_info = pagination::page_info(
+            edges.first().map(|e| &e.cursor),
+            edges.last().map(|e| &e.cursor),
             has_next_page,
-            has_previous_page: false,
-            start_cursor: edges.first().map(|e| e.cursor.clone()),
-            end_cursor: edges.last().map(|e| e.cursor.clone()),
-        };
+        );
         Ok(AuditConnection {
             edges,
             page_info,

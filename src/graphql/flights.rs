@@ -7,7 +7,6 @@ use super::events::{DomainEvent, EventBus};
 use super::pagination::{self, PageInfo, Position};
 use super::write::{audited, idem_key, remember, replayed, AuditDraft};
 use super::{caller, pool};
-use crate::config::Settings;
 use crate::db::flights::{self, FlightQuery, FlightRow};
 use crate::db::{self};
 use crate::error::{AppError, AppResult};
@@ -204,11 +203,7 @@ impl FlightQueryRoot {
         filter: Option<FlightFilter>,
     ) -> Result<FlightConnection> {
         require_flights(ctx, Access::Read)?;
-        let cap = ctx
-            .data::<Settings>()
-            .map(|s| s.limits.max_page_size)
-            .unwrap_or(100);
-        let limit = pagination::page_size(first, cap)?;
+        let limit = pagination::limit(ctx, first)?;
         let after = match after.as_deref().map(pagination::decode).transpose()? {
             Some(Position::TimeId(t, id)) => Some((t, id)),
             Some(_) => return Err(AppError::bad_input("after", "not a flight cursor").into()),
@@ -220,12 +215,11 @@ impl FlightQueryRoot {
             to: f.to.map(|t| t.naive_utc()),
             status: f.status.map(|s| s.stored().to_string()),
         };
-        let (mut rows, total_count) = db::run(pool(ctx)?, move |c| {
+        let (rows, total_count) = db::run(pool(ctx)?, move |c| {
             Ok(flights::page(c, &q, after, limit + 1)?)
         })
         .await?;
-        let has_next_page = rows.len() as i64 > limit;
-        rows.truncate(limit as usize);
+        let (rows, has_next_page) = pagination::cut(rows, limit);
         let edges: Vec<FlightEdge> = rows
             .into_iter()
             .map(|r| FlightEdge {
@@ -233,12 +227,11 @@ impl FlightQueryRoot {
                 node: r.into(),
             })
             .collect();
-        let page_info = PageInfo {
+        let page_info = pagination::page_info(
+            edges.first().map(|e| &e.cursor),
+            edges.last().map(|e| &e.cursor),
             has_next_page,
-            has_previous_page: false,
-            start_cursor: edges.first().map(|e| e.cursor.clone()),
-            end_cursor: edges.last().map(|e| e.cursor.clone()),
-        };
+        );
         Ok(FlightConnection {
             edges,
             page_info,

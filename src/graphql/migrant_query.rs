@@ -11,7 +11,6 @@ use super::access::{require_read, row_filter};
 use super::migrant::Migrant;
 use super::pagination::{self, PageInfo, Position};
 use super::{caller, pool};
-use crate::config::Settings;
 use crate::db::migrants::MigrantRow;
 use crate::db::schema::migrants;
 use crate::db::scope::{self, ScopedMigrants};
@@ -203,18 +202,13 @@ impl MigrantQuery {
         filter: Option<MigrantFilter>,
     ) -> Result<MigrantConnection> {
         caller(ctx)?;
-        let cap = ctx
-            .data::<Settings>()
-            .map(|s| s.limits.max_page_size)
-            .unwrap_or(100);
-        let limit = pagination::page_size(first, cap)?;
+        let limit = pagination::limit(ctx, first)?;
         let after = after.as_deref().map(pagination::decode).transpose()?;
         let filter = check_filter(ctx, filter.unwrap_or_default())?;
         let rows = row_filter(ctx)?;
         let (r, f) = (rows.clone(), filter.clone());
-        let mut page = db::run(pool(ctx)?, move |c| load_page(c, &r, &f, after, limit)).await?;
-        let has_next_page = page.len() as i64 > limit;
-        page.truncate(limit as usize);
+        let page = db::run(pool(ctx)?, move |c| load_page(c, &r, &f, after, limit)).await?;
+        let (page, has_next_page) = pagination::cut(page, limit);
         let node = ctx.look_ahead().field("edges").field("node");
         super::prefetch::prefetch(ctx, node, &page).await?;
         let edges: Vec<MigrantEdge> = page
@@ -224,12 +218,11 @@ impl MigrantQuery {
                 node: Migrant(Arc::new(row)),
             })
             .collect();
-        let page_info = PageInfo {
+        let page_info = pagination::page_info(
+            edges.first().map(|e| &e.cursor),
+            edges.last().map(|e| &e.cursor),
             has_next_page,
-            has_previous_page: false,
-            start_cursor: edges.first().map(|e| e.cursor.clone()),
-            end_cursor: edges.last().map(|e| e.cursor.clone()),
-        };
+        );
         Ok(MigrantConnection {
             edges,
             page_info,

@@ -1,9 +1,10 @@
 //! Relay pagination helpers: page sizes, opaque keyset cursors, `PageInfo`.
 
-use async_graphql::SimpleObject;
+use async_graphql::{Context, SimpleObject};
 use base64::Engine;
 use chrono::NaiveDateTime;
 
+use crate::config::Settings;
 use crate::error::{AppError, AppResult};
 
 /// Relay page information.
@@ -29,6 +30,32 @@ pub fn page_size(first: Option<i32>, cap: usize) -> AppResult<i64> {
         ));
     }
     Ok(i64::from(first))
+}
+
+/// `first` validated against the configured cap.
+pub fn limit(ctx: &Context<'_>, first: Option<i32>) -> AppResult<i64> {
+    let cap = ctx
+        .data::<Settings>()
+        .map(|s| s.limits.max_page_size)
+        .unwrap_or(100);
+    page_size(first, cap)
+}
+
+/// Cuts a `limit + 1` fetch down to the page; true when more rows follow.
+pub fn cut<T>(mut rows: Vec<T>, limit: i64) -> (Vec<T>, bool) {
+    let more = rows.len() as i64 > limit;
+    rows.truncate(usize::try_from(limit).unwrap_or(0));
+    (rows, more)
+}
+
+/// Page information from the first and last cursors of a page.
+pub fn page_info(start: Option<&String>, end: Option<&String>, has_next_page: bool) -> PageInfo {
+    PageInfo {
+        has_next_page,
+        has_previous_page: false,
+        start_cursor: start.cloned(),
+        end_cursor: end.cloned(),
+    }
 }
 
 /// A keyset position: a timestamp and an id, or a sequence number.

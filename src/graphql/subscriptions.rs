@@ -182,6 +182,24 @@ fn bus<'a>(ctx: &'a Context<'_>) -> AppResult<&'a EventBus> {
         .map_err(|_| AppError::Internal("event bus missing".into()))
 }
 
+/// The event stream of a subscription: ends when the token expires, and
+/// passes every event through `judge` for this subscriber.
+fn deliver<T, F, Fut>(
+    ctx: &Context<'_>,
+    judge: F,
+) -> AppResult<impl Stream<Item = T> + use<T, F, Fut>>
+where
+    F: Fn(Subscriber, DomainEvent) -> Fut + Send + 'static,
+    Fut: std::future::Future<Output = Option<T>> + Send,
+{
+    let sub = Subscriber::new(ctx)?;
+    let alive = sub.clone();
+    Ok(bus(ctx)?
+        .stream()
+        .take_while(move |_| futures_util::future::ready(alive.token_valid()))
+        .filter_map(move |ev| judge(sub.clone(), ev)))
+}
+
 /// Root subscription.
 #[derive(Default)]
 pub struct SubscriptionRoot;
@@ -191,26 +209,12 @@ impl SubscriptionRoot {
     /// Flights scheduled or updated (IOM staff and MINEX).
     async fn flight_updates(&self, ctx: &Context<'_>) -> Result<impl Stream<Item = Flight>> {
         require_flights(ctx, Access::Read)?;
-        let sub = Subscriber::new(ctx)?;
-        Ok(bus(ctx)?
-            .stream()
-            .take_while({
-                let sub = sub.clone();
-                move |_| futures_util::future::ready(sub.token_valid())
-            })
-            .filter_map(move |ev| sub.clone().flight(ev)))
+        Ok(deliver(ctx, Subscriber::flight)?)
     }
 
     /// People received, limited to the records the subscriber may see.
     async fn arrivals(&self, ctx: &Context<'_>) -> Result<impl Stream<Item = ArrivalEvent>> {
-        let sub = Subscriber::new(ctx)?;
-        Ok(bus(ctx)?
-            .stream()
-            .take_while({
-                let sub = sub.clone();
-                move |_| futures_util::future::ready(sub.token_valid())
-            })
-            .filter_map(move |ev| sub.clone().arrival(ev)))
+        Ok(deliver(ctx, Subscriber::arrival)?)
     }
 
     /// Assistance recorded, limited to the records the subscriber may see.
@@ -218,14 +222,7 @@ impl SubscriptionRoot {
         &self,
         ctx: &Context<'_>,
     ) -> Result<impl Stream<Item = AssistanceEvent>> {
-        let sub = Subscriber::new(ctx)?;
-        Ok(bus(ctx)?
-            .stream()
-            .take_while({
-                let sub = sub.clone();
-                move |_| futures_util::future::ready(sub.token_valid())
-            })
-            .filter_map(move |ev| sub.clone().assisted(ev)))
+        Ok(deliver(ctx, Subscriber::assisted)?)
     }
 }
 
