@@ -47,8 +47,12 @@ impl RootSpanBuilder for SafeRootSpan {
     }
 
     fn on_request_end<B: MessageBody>(span: Span, outcome: &Result<ServiceResponse<B>, Error>) {
-        if let Ok(response) = outcome {
-            span.record("status", response.status().as_u16());
-        }
+        let status = match outcome {
+            Ok(response) => response.status().as_u16(),
+            Err(e) => e.as_response_error().status_code().as_u16(),
+        };
+        span.record("status", status);
+        // One line per request, inside the span (id, method, route, status).
+        span.in_scope(|| tracing::info!(status, "request finished"));
     }
 }
