@@ -44,6 +44,15 @@ pub fn by_codes(conn: &mut DbConnection, codes: &[String]) -> QueryResult<Vec<In
         .load(conn)
 }
 
+/// One institution by id.
+pub fn by_id(conn: &mut DbConnection, id: &str) -> QueryResult<Option<InstitutionRow>> {
+    institutions::table
+        .find(id)
+        .select(InstitutionRow::as_select())
+        .first(conn)
+        .optional()
+}
+
 /// One institution by code.
 pub fn by_code(conn: &mut DbConnection, code: &str) -> QueryResult<Option<InstitutionRow>> {
     institutions::table

@@ -132,7 +132,12 @@ impl ConsentMutation {
     }
 
     /// Revokes a consent; the partner loses the record on its next request.
-    async fn revoke_consent(&self, ctx: &Context<'_>, id: ID) -> Result<Consent> {
+    async fn revoke_consent(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        expected_version: Option<i32>,
+    ) -> Result<Consent> {
         let rc = require_write(ctx, Slice::Consent)?;
         let by = rc.identity.subject.clone();
         let rows = row_filter(ctx)?;
@@ -144,6 +149,12 @@ impl ConsentMutation {
         let row = audited(ctx, draft, move |c| {
             let consent = consents::by_id(c, &id)?.ok_or(AppError::NotFound("consent"))?;
             visible_row(c, &rows, &consent.migrant_id)?;
+            if expected_version.is_some_and(|v| v != consent.version) {
+                return Err(AppError::Conflict(format!(
+                    "stale expectedVersion: the consent is at version {}",
+                    consent.version
+                )));
+            }
             if consents::revoke(c, &id, &by, db::now())? == 0 {
                 return Err(AppError::Conflict("the consent is already revoked".into()));
             }

@@ -2,6 +2,7 @@
 
 use async_graphql::{Context, InputObject, Object, Result, SimpleObject, ID};
 
+use super::write::{audited, idem_key, remember, replayed, AuditDraft};
 use super::{caller, pool};
 use crate::db::{self, institutions as rows};
 use crate::domain::institution::{InstitutionCode, InstitutionKind};
@@ -90,6 +91,7 @@ impl InstitutionMutation {
         &self,
         ctx: &Context<'_>,
         input: CreateInstitutionInput,
+        idempotency_key: Option<String>,
     ) -> Result<Institution> {
         require_admin(ctx)?;
         let code =
@@ -109,20 +111,30 @@ impl InstitutionMutation {
             updated_at: now,
             version: 1,
         };
-        let stored = row.clone();
-        db::run(pool(ctx)?, move |c| {
-            db::write_tx(c, |c| {
-                if rows::by_code(c, &row.code)?.is_some() {
-                    return Err(AppError::Conflict(format!(
-                        "institution {} already exists",
-                        row.code
-                    )));
-                }
-                Ok(rows::insert(c, &row)?)
-            })
+        let key = idem_key(ctx, idempotency_key, "createInstitution")?;
+        let draft = AuditDraft {
+            action: "CREATE",
+            entity: "Institution",
+            slices: vec![],
+        };
+        let row = audited(ctx, draft, move |c| {
+            if let Some(id) = replayed(c, &key)? {
+                let first = rows::by_id(c, &id)?.ok_or(AppError::NotFound("institution"))?;
+                return Ok((first, vec![]));
+            }
+            if rows::by_code(c, &row.code)?.is_some() {
+                return Err(AppError::Conflict(format!(
+                    "institution {} already exists",
+                    row.code
+                )));
+            }
+            rows::insert(c, &row)?;
+            remember(c, &key, &row.id)?;
+            let id = row.id.clone();
+            Ok((row, vec![id]))
         })
         .await?;
-        Ok(Institution::try_from(stored)?)
+        Ok(Institution::try_from(row)?)
     }
 
     /// Activates or deactivates an institution; its users' tokens stop
@@ -142,18 +154,22 @@ impl InstitutionMutation {
                 AppError::bad_input("code", "cannot deactivate your own institution").into(),
             );
         }
-        let row = db::run(pool(ctx)?, move |c| {
-            db::write_tx(c, |c| {
-                let changed = rows::set_active(c, &code, active, expected_version, db::now())?;
-                let row = rows::by_code(c, &code)?.ok_or(AppError::NotFound("institution"))?;
-                if changed == 0 {
-                    return Err(AppError::Conflict(format!(
-                        "stale expectedVersion: institution is at version {}",
-                        row.version
-                    )));
-                }
-                Ok(row)
-            })
+        let draft = AuditDraft {
+            action: "UPDATE",
+            entity: "Institution",
+            slices: vec![],
+        };
+        let row = audited(ctx, draft, move |c| {
+            let changed = rows::set_active(c, &code, active, expected_version, db::now())?;
+            let row = rows::by_code(c, &code)?.ok_or(AppError::NotFound("institution"))?;
+            if changed == 0 {
+                return Err(AppError::Conflict(format!(
+                    "stale expectedVersion: institution is at version {}",
+                    row.version
+                )));
+            }
+            let id = row.id.clone();
+            Ok((row, vec![id]))
         })
         .await?;
         Ok(Institution::try_from(row)?)

@@ -193,11 +193,19 @@ impl ManifestMutation {
         let report = audited(ctx, draft, move |c| {
             // The first result is kept with the key, so a retry answers it again.
             if let Some(key) = &key {
-                if let Some(Ok(stored)) = idempotency::lookup(c, key)? {
-                    let report: ImportReport = serde_json::from_str(&stored).map_err(|_| {
-                        AppError::Internal("stored manifest result unreadable".into())
-                    })?;
-                    return Ok((report, vec![]));
+                match idempotency::lookup(c, key)? {
+                    Some(Ok(stored)) => {
+                        let report: ImportReport = serde_json::from_str(&stored).map_err(|_| {
+                            AppError::Internal("stored manifest result unreadable".into())
+                        })?;
+                        return Ok((report, vec![]));
+                    }
+                    Some(Err(op)) => {
+                        return Err(AppError::Conflict(format!(
+                            "idempotencyKey was already used for {op}"
+                        )))
+                    }
+                    None => {}
                 }
             }
             let flight = flights::by_id(c, &flight_id)?.ok_or(AppError::NotFound("flight"))?;

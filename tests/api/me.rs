@@ -101,7 +101,7 @@ async fn only_iom_admin_manages_institutions(app: TestApp) {
     let bad = "mutation { createInstitution(input: {code: \"a b\", name: \"x\", kind: LABOUR}) { code } }";
     let (_, body) = app.gql(&admin, bad, json!({})).await;
     assert_eq!(body["errors"][0]["extensions"]["code"], "BAD_USER_INPUT");
-    assert_eq!(body["errors"][0]["extensions"]["field"], "code");
+    assert_eq!(body["errors"][0]["extensions"]["field"], "code", "{body}");
     let stale = "mutation { setInstitutionActive(code: \"USFQ\", active: false, expectedVersion: 7) { version } }";
     let (_, body) = app.gql(&admin, stale, json!({})).await;
     assert_eq!(
