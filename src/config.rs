@@ -168,3 +168,45 @@ impl Settings {
 pub fn is_postgres_url(url: &str) -> bool {
     url.starts_with("postgres://") || url.starts_with("postgresql://")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn settings(env: Environment, secret: &str) -> Settings {
+        Settings {
+            environment: env,
+            database_url: "reintegra.db".into(),
+            bind: "127.0.0.1:0".into(),
+            pool_size: 1,
+            pool_timeout: Duration::from_secs(1),
+            jwt: JwtSettings {
+                secret: secret.into(),
+                jwks_file: None,
+                issuer: "reintegra".into(),
+                audience: "reintegra-api".into(),
+                leeway_secs: 30,
+            },
+            minex_window_days: 30,
+            limits: Limits {
+                max_depth: 12,
+                max_complexity: 5000,
+                max_aliases: 30,
+                max_batch: 10,
+                max_body_bytes: 1024,
+                max_page_size: 100,
+                rate_per_minute: 600,
+            },
+            graphiql: false,
+        }
+    }
+
+    #[test]
+    fn production_refuses_default_or_short_secrets() {
+        assert!(settings(Environment::Production, DEV_JWT_SECRET).validate().is_err());
+        assert!(settings(Environment::Production, "short").validate().is_err());
+        let real = "a-real-secret-of-at-least-thirty-two-bytes!";
+        assert!(settings(Environment::Production, real).validate().is_ok());
+        assert!(settings(Environment::Development, DEV_JWT_SECRET).validate().is_ok());
+    }
+}
