@@ -203,10 +203,16 @@ mod tests {
 
     #[test]
     fn production_refuses_default_or_short_secrets() {
-        assert!(settings(Environment::Production, DEV_JWT_SECRET).validate().is_err());
-        assert!(settings(Environment::Production, "short").validate().is_err());
+        assert!(settings(Environment::Production, DEV_JWT_SECRET)
+            .validate()
+            .is_err());
+        assert!(settings(Environment::Production, "short")
+            .validate()
+            .is_err());
         let real = "a-real-secret-of-at-least-thirty-two-bytes!";
         assert!(settings(Environment::Production, real).validate().is_ok());
-        assert!(settings(Environment::Development, DEV_JWT_SECRET).validate().is_ok());
+        assert!(settings(Environment::Development, DEV_JWT_SECRET)
+            .validate()
+            .is_ok());
     }
 }

@@ -14,50 +14,74 @@ use crate::policy::{RowFilter, RowScope};
 /// A boxed query over `migrants`, already restricted to the caller's rows.
 pub type ScopedMigrants<'a> = migrants::BoxedQuery<'a, MultiBackend>;
 
+/// How the scope's subquery is shaped. Same rows either way: a page walks
+/// migrants in order and probes the consent index per row (stops after one
+/// page); a count is driven from the consent index instead.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Shape {
+    /// Lists, lookups, filters: correlated EXISTS.
+    Page,
+    /// `totalCount`: uncorrelated IN.
+    Count,
+}
+
+type Condition = Box<dyn BoxableExpression<migrants::table, MultiBackend, SqlType = Bool>>;
+
 /// An active consent of `purpose` to `institution` at `now` exists.
 fn has_active_consent(
     institution: String,
     purpose: &'static str,
     now: NaiveDateTime,
-) -> Box<dyn BoxableExpression<migrants::table, MultiBackend, SqlType = Bool>> {
-    Box::new(exists(
-        consents::table
-            .filter(consents::migrant_id.eq(migrants::id))
-            .filter(consents::institution_code.eq(institution))
-            .filter(consents::purpose.eq(purpose))
-            .filter(consents::revoked_at.is_null())
-            .filter(
-                consents::expires_at
-                    .is_null()
-                    .or(consents::expires_at.gt(now)),
-            ),
-    ))
+    shape: Shape,
+) -> Condition {
+    let active = consents::table
+        .filter(consents::institution_code.eq(institution))
+        .filter(consents::purpose.eq(purpose))
+        .filter(consents::revoked_at.is_null())
+        .filter(
+            consents::expires_at
+                .is_null()
+                .or(consents::expires_at.gt(now)),
+        );
+    match shape {
+        Shape::Page => Box::new(exists(active.filter(consents::migrant_id.eq(migrants::id)))),
+        Shape::Count => Box::new(migrants::id.eq_any(active.select(consents::migrant_id))),
+    }
 }
 
 /// The caller's rows: the only way to start a query of migrants.
 pub fn visible(f: &RowFilter) -> ScopedMigrants<'static> {
+    visible_as(f, Shape::Page)
+}
+
+/// [`visible`], shaped for the query at hand (see [`Shape`]).
+pub fn visible_as(f: &RowFilter, shape: Shape) -> ScopedMigrants<'static> {
     let q = migrants::table.into_boxed();
     // Do-not-share records exist for IOM roles only, whatever the consents.
     let shared = migrants::do_not_share.eq(false);
     match f.scope {
         RowScope::All => q,
         RowScope::Nothing => q.filter(sql::<Bool>("1 = 0")),
-        RowScope::RecentArrivals => q.filter(shared).filter(exists(
-            arrivals::table
-                .filter(arrivals::migrant_id.eq(migrants::id))
-                .filter(arrivals::status.eq("ARRIVED"))
-                .filter(arrivals::arrived_at.ge(f.minex_cutoff))
-                .filter(arrivals::arrived_at.le(f.now)),
-        )),
+        RowScope::RecentArrivals => q.filter(shared).filter(
+            migrants::id.eq_any(
+                arrivals::table
+                    .filter(arrivals::arrived_at.ge(f.minex_cutoff))
+                    .filter(arrivals::arrived_at.le(f.now))
+                    .filter(arrivals::status.eq("ARRIVED"))
+                    .select(arrivals::migrant_id),
+            ),
+        ),
         RowScope::EmploymentConsent => q.filter(shared).filter(has_active_consent(
             f.institution_code.clone(),
             "EMPLOYMENT",
             f.now,
+            shape,
         )),
         RowScope::EducationConsent => q.filter(shared).filter(has_active_consent(
             f.institution_code.clone(),
             "EDUCATION",
             f.now,
+            shape,
         )),
     }
 }

@@ -91,8 +91,8 @@ fn check_filter(ctx: &Context<'_>, f: MigrantFilter) -> AppResult<CheckedFilter>
     Ok(out)
 }
 
-fn build(rf: &RowFilter, f: &CheckedFilter) -> ScopedMigrants<'static> {
-    let mut q = scope::visible(rf);
+fn build(rf: &RowFilter, f: &CheckedFilter, shape: scope::Shape) -> ScopedMigrants<'static> {
+    let mut q = scope::visible_as(rf, shape);
     if let Some(name) = &f.name {
         q = scope::name_matches(q, name);
     }
@@ -142,7 +142,9 @@ impl MigrantConnection {
     async fn total_count(&self, ctx: &Context<'_>) -> Result<i64> {
         let (rows, filter) = (self.rows.clone(), self.filter.clone());
         let n = db::run(pool(ctx)?, move |c| {
-            Ok(build(&rows, &filter).count().get_result(c)?)
+            Ok(build(&rows, &filter, scope::Shape::Count)
+                .count()
+                .get_result(c)?)
         })
         .await?;
         Ok(n)
@@ -156,7 +158,7 @@ fn load_page(
     after: Option<Position>,
     limit: i64,
 ) -> AppResult<Vec<MigrantRow>> {
-    let mut q = build(rows, filter);
+    let mut q = build(rows, filter, scope::Shape::Page);
     if let Some(Position::TimeId(t, id)) = after {
         q = q.filter(
             migrants::created_at
