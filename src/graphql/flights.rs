@@ -1,6 +1,6 @@
 //! Charter flights and the arrival-day board (IOM manages, MINEX reads).
 
-use async_graphql::{ComplexObject, Context, Enum, InputObject, Object, Result, SimpleObject, ID};
+use async_graphql::{Context, Enum, InputObject, Object, Result, SimpleObject, ID};
 use chrono::{DateTime, Utc};
 
 use super::events::{DomainEvent, EventBus};
@@ -10,7 +10,7 @@ use super::{caller, pool};
 use crate::db::flights::{self, FlightQuery, FlightRow};
 use crate::db::{self};
 use crate::error::{AppError, AppResult};
-use crate::policy::{self, Access, AssistanceKind};
+use crate::policy::{self, Access};
 
 /// Where a flight is in its day.
 #[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -71,71 +71,6 @@ impl From<FlightRow> for Flight {
             status: FlightStatus::parse(&r.status),
             version: r.version,
         }
-    }
-}
-
-/// People assisted with one kind of service.
-#[derive(SimpleObject)]
-pub struct AssistedCount {
-    /// The service.
-    pub kind: AssistanceKind,
-    /// Distinct people who received it.
-    pub people: i64,
-}
-
-/// The arrival-day board of a flight (aggregates only).
-#[derive(SimpleObject)]
-pub struct ArrivalBoard {
-    /// People on the manifest or registered on this flight.
-    pub expected: i64,
-    /// People received.
-    pub arrived: i64,
-    /// People not yet received.
-    pub waiting: i64,
-    /// People assisted, by kind.
-    pub assisted: Vec<AssistedCount>,
-}
-
-#[ComplexObject]
-impl Flight {
-    /// Expected, arrived, assisted by kind, still waiting.
-    async fn board(&self, ctx: &Context<'_>) -> Result<ArrivalBoard> {
-        require_flights(ctx, Access::Read)?;
-        let id = self.id.0.clone();
-        let (by_status, by_kind) =
-            db::run(pool(ctx)?, move |c| Ok(flights::board_counts(c, &id)?)).await?;
-        let count = |s: &str| {
-            by_status
-                .iter()
-                .filter(|(k, _)| k == s)
-                .map(|(_, n)| *n)
-                .sum::<i64>()
-        };
-        let (waiting, arrived) = (count("EXPECTED"), count("ARRIVED"));
-        let kinds = [
-            ("RECEPTION", AssistanceKind::Reception),
-            ("FOOD_RATION", AssistanceKind::FoodRation),
-            ("MEDICAL_AID", AssistanceKind::MedicalAid),
-            ("PHONE_CALL", AssistanceKind::PhoneCall),
-            ("TRANSPORT", AssistanceKind::Transport),
-        ];
-        let assisted = kinds
-            .into_iter()
-            .map(|(name, kind)| AssistedCount {
-                kind,
-                people: by_kind
-                    .iter()
-                    .filter(|(k, _)| k == name)
-                    .map(|(_, n)| *n)
-                    .sum(),
-            })
-            .collect();
-        Ok(ArrivalBoard {
-            expected: waiting + arrived,
-            arrived,
-            waiting,
-            assisted,
-        })
     }
 }
 

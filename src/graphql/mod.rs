@@ -3,6 +3,7 @@
 pub mod access;
 pub mod assistance;
 pub mod audit;
+pub mod board;
 pub mod consent;
 pub mod events;
 pub mod flights;

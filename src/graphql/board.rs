@@ -1,0 +1,73 @@
+//! The arrival-day board of a flight: counts only, no personal data.
+
+use async_graphql::{ComplexObject, Context, Result, SimpleObject};
+
+use super::flights::{require_flights, Flight};
+use super::pool;
+use crate::db::{self, flights};
+use crate::policy::{Access, AssistanceKind};
+
+/// People assisted with one kind of service.
+#[derive(SimpleObject)]
+pub struct AssistedCount {
+    /// The service.
+    pub kind: AssistanceKind,
+    /// Distinct people who received it.
+    pub people: i64,
+}
+
+/// The arrival-day board of a flight (aggregates only).
+#[derive(SimpleObject)]
+pub struct ArrivalBoard {
+    /// People on the manifest or registered on this flight.
+    pub expected: i64,
+    /// People received.
+    pub arrived: i64,
+    /// People not yet received.
+    pub waiting: i64,
+    /// People assisted, by kind.
+    pub assisted: Vec<AssistedCount>,
+}
+
+#[ComplexObject]
+impl Flight {
+    /// Expected, arrived, assisted by kind, still waiting.
+    async fn board(&self, ctx: &Context<'_>) -> Result<ArrivalBoard> {
+        require_flights(ctx, Access::Read)?;
+        let id = self.id.0.clone();
+        let (by_status, by_kind) =
+            db::run(pool(ctx)?, move |c| Ok(flights::board_counts(c, &id)?)).await?;
+        let count = |s: &str| {
+            by_status
+                .iter()
+                .filter(|(k, _)| k == s)
+                .map(|(_, n)| *n)
+                .sum::<i64>()
+        };
+        let (waiting, arrived) = (count("EXPECTED"), count("ARRIVED"));
+        let kinds = [
+            ("RECEPTION", AssistanceKind::Reception),
+            ("FOOD_RATION", AssistanceKind::FoodRation),
+            ("MEDICAL_AID", AssistanceKind::MedicalAid),
+            ("PHONE_CALL", AssistanceKind::PhoneCall),
+            ("TRANSPORT", AssistanceKind::Transport),
+        ];
+        let assisted = kinds
+            .into_iter()
+            .map(|(name, kind)| AssistedCount {
+                kind,
+                people: by_kind
+                    .iter()
+                    .filter(|(k, _)| k == name)
+                    .map(|(_, n)| *n)
+                    .sum(),
+            })
+            .collect();
+        Ok(ArrivalBoard {
+            expected: waiting + arrived,
+            arrived,
+            waiting,
+            assisted,
+        })
+    }
+}
