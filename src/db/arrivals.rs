@@ -64,15 +64,45 @@ pub fn on_flight(
         .optional()
 }
 
-/// Marks an expected arrival as arrived at `at`; returns rows changed.
-pub fn mark_arrived(conn: &mut DbConnection, id: &str, at: NaiveDateTime) -> QueryResult<usize> {
+/// Moves a person's `latest_arrival_at` forward to `at` (never back).
+fn touch_latest(conn: &mut DbConnection, migrant_id: &str, at: NaiveDateTime) -> QueryResult<()> {
+    use super::schema::migrants as m;
     diesel::update(
+        m::table.filter(m::id.eq(migrant_id)).filter(
+            m::latest_arrival_at
+                .is_null()
+                .or(m::latest_arrival_at.lt(at)),
+        ),
+    )
+    .set(m::latest_arrival_at.eq(at))
+    .execute(conn)
+    .map(|_| ())
+}
+
+/// Inserts one received arrival and keeps the person's latest arrival.
+pub fn insert_arrived(conn: &mut DbConnection, row: &ArrivalRow) -> QueryResult<()> {
+    insert(conn, std::slice::from_ref(row))?;
+    touch_latest(conn, &row.migrant_id, row.arrived_at)
+}
+
+/// Marks an expected arrival as arrived at `at` (and moves the person's
+/// latest arrival); returns rows changed.
+pub fn mark_arrived(conn: &mut DbConnection, id: &str, at: NaiveDateTime) -> QueryResult<usize> {
+    let changed = diesel::update(
         arrivals::table
             .find(id)
             .filter(arrivals::status.eq("EXPECTED")),
     )
     .set((arrivals::status.eq("ARRIVED"), arrivals::arrived_at.eq(at)))
-    .execute(conn)
+    .execute(conn)?;
+    if changed == 1 {
+        let migrant: String = arrivals::table
+            .find(id)
+            .select(arrivals::migrant_id)
+            .first(conn)?;
+        touch_latest(conn, &migrant, at)?;
+    }
+    Ok(changed)
 }
 
 /// One arrival by id.

@@ -46,6 +46,11 @@ pub struct MigrantRow {
     pub version: i32,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    /// Latest received arrival. Maintained by the arrival writes
+    /// (`arrivals::insert_arrived`, `arrivals::mark_arrived`), never by a
+    /// record update, so a concurrent arrival cannot be overwritten.
+    #[diesel(skip_update)]
+    pub latest_arrival_at: Option<NaiveDateTime>,
 }
 
 /// Inserts a new record.

@@ -62,6 +62,7 @@ diesel::table! {
         version -> Integer,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        latest_arrival_at -> Nullable<Timestamp>,
     }
 }
 

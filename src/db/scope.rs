@@ -62,15 +62,10 @@ pub fn visible_as(f: &RowFilter, shape: Shape) -> ScopedMigrants<'static> {
     match f.scope {
         RowScope::All => q,
         RowScope::Nothing => q.filter(sql::<Bool>("1 = 0")),
-        RowScope::RecentArrivals => q.filter(shared).filter(
-            migrants::id.eq_any(
-                arrivals::table
-                    .filter(arrivals::arrived_at.ge(f.minex_cutoff))
-                    .filter(arrivals::arrived_at.le(f.now))
-                    .filter(arrivals::status.eq("ARRIVED"))
-                    .select(arrivals::migrant_id),
-            ),
-        ),
+        RowScope::RecentArrivals => q
+            .filter(shared)
+            .filter(migrants::latest_arrival_at.ge(f.minex_cutoff))
+            .filter(migrants::latest_arrival_at.le(f.now)),
         RowScope::EmploymentConsent => q.filter(shared).filter(has_active_consent(
             f.institution_code.clone(),
             "EMPLOYMENT",

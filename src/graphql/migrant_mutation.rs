@@ -214,7 +214,7 @@ impl MigrantMutation {
                 let first = arrivals::by_id(c, &id)?.ok_or(AppError::NotFound("arrival"))?;
                 return Ok((first, vec![]));
             }
-            arrivals::insert(c, std::slice::from_ref(&row))?;
+            arrivals::insert_arrived(c, &row)?;
             remember(c, &key, &row.id)?;
             Ok((row, vec![migrant_id.0]))
         })

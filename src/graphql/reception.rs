@@ -143,7 +143,7 @@ pub fn receive(
                 status: "ARRIVED".into(),
                 manifest_line: None,
             };
-            arrivals::insert(c, std::slice::from_ref(&row))?;
+            arrivals::insert_arrived(c, &row)?;
             row
         }
     };

@@ -203,6 +203,7 @@ pub fn blank(given: &str, family: &str, birth: NaiveDate, sex: Sex) -> MigrantRo
         version: 1,
         created_at: now,
         updated_at: now,
+        latest_arrival_at: None,
     }
 }
 

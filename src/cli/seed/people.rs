@@ -376,5 +376,6 @@ fn blank(id: String, created: NaiveDateTime) -> MigrantRow {
         version: 1,
         created_at: created,
         updated_at: created,
+        latest_arrival_at: None,
     }
 }

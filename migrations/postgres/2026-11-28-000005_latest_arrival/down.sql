@@ -1,0 +1,2 @@
+DROP INDEX migrants_latest_arrival_idx;
+ALTER TABLE migrants DROP COLUMN latest_arrival_at;
