@@ -180,6 +180,12 @@ async fn minex_sees_the_arrival_window_only(app: TestApp) {
         body["errors"][0]["extensions"]["code"], "NOT_FOUND",
         "{body}"
     );
+    // A record update never moves the arrival that decides the window.
+    assert!(
+        sees(&app, &minex, &recent).await,
+        "still inside the window after an update"
+    );
+    assert_eq!(count(&app, &minex).await, 2);
 }
 
 db_tests!(
