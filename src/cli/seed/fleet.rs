@@ -95,6 +95,20 @@ impl Fleet {
     /// Puts each arrival of `batch` on a flight and returns the assistance
     /// given to those people on arrival.
     pub fn assign(&mut self, batch: &mut Batch) -> Vec<AssistanceRow> {
+        let help = self.board(batch);
+        // Each person's latest received arrival, as arrival writes keep it.
+        let mut latest: HashMap<String, NaiveDateTime> = HashMap::new();
+        for a in &batch.arrivals {
+            let e = latest.entry(a.migrant_id.clone()).or_insert(a.arrived_at);
+            *e = (*e).max(a.arrived_at);
+        }
+        for m in batch.migrants.iter_mut() {
+            m.latest_arrival_at = latest.get(&m.id).copied();
+        }
+        help
+    }
+
+    fn board(&mut self, batch: &mut Batch) -> Vec<AssistanceRow> {
         let people: HashMap<&str, &MigrantRow> =
             batch.migrants.iter().map(|m| (m.id.as_str(), m)).collect();
         let mut help = Vec::with_capacity(batch.arrivals.len() * 4);
