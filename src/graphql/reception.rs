@@ -111,13 +111,16 @@ pub fn receive(
     c: &mut DbConnection,
     migrant_id: &str,
     flight: Option<&flights::FlightRow>,
+    known: Option<ArrivalRow>,
     facts: (Option<String>, Option<i32>),
     by: (&str, &str),
 ) -> AppResult<ArrivalRow> {
     let now = db::now();
-    let existing = match flight {
-        Some(f) => arrivals::on_flight(c, &f.id, migrant_id)?,
-        None => None,
+    // The expected arrival is the one given, or the person's on this flight.
+    let existing = match (known, flight) {
+        (Some(a), _) => Some(a),
+        (None, Some(f)) => arrivals::on_flight(c, &f.id, migrant_id)?,
+        (None, None) => None,
     };
     let arrival = match existing {
         Some(a) if a.status == "ARRIVED" => return Ok(a),
@@ -251,7 +254,7 @@ impl ReceptionMutation {
                     (RegistrationOutcome::Created, m)
                 }
             };
-            let arrival = receive(c, &migrant.id, flight.as_ref(), facts, (&by.0, &by.1))?;
+            let arrival = receive(c, &migrant.id, flight.as_ref(), None, facts, (&by.0, &by.1))?;
             remember(c, &key, &arrival.id)?;
             let id = migrant.id.clone();
             Ok(((outcome, Some((migrant, arrival)), vec![]), vec![id]))
@@ -309,10 +312,12 @@ impl ReceptionMutation {
                 Some(id) => flights::by_id(c, id)?,
                 None => None,
             };
+            let migrant_id = a.migrant_id.clone();
             let arrival = receive(
                 c,
-                &a.migrant_id,
+                &migrant_id,
                 flight.as_ref(),
+                Some(a),
                 (None, None),
                 (&by.0, &by.1),
             )?;

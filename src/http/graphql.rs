@@ -106,11 +106,11 @@ async fn handle(
     let body = read_body(req, payload, max).await?;
     let identity = identify(req, state).await?;
     let batch = parse_batch(req, &body)?;
-    let mut requests = match batch {
-        BatchRequest::Single(r) => vec![r],
-        BatchRequest::Batch(list) => list,
+    // A JSON array gets an array back, even with one operation in it.
+    let (mut requests, is_batch) = match batch {
+        BatchRequest::Single(r) => (vec![r], false),
+        BatchRequest::Batch(list) => (list, true),
     };
-    let is_batch = requests.len() != 1 || body.first() == Some(&b'[');
     if requests.is_empty() || requests.len() > state.settings.limits.max_batch {
         return Err(AppError::QueryTooComplex(format!(
             "a batch holds 1 to {} operations",
