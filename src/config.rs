@@ -33,6 +33,63 @@ pub struct Limits {
     pub max_page_size: usize,
     /// Requests per minute allowed for one `sub`.
     pub rate_per_minute: u32,
+    /// Requests per minute with a missing or invalid token allowed from one
+    /// client address.
+    pub unauthenticated_rate_per_minute: u32,
+    /// Longest string any argument or variable may hold, in characters.
+    pub max_string_chars: usize,
+    /// How often an open WebSocket session re-checks its identity even
+    /// when nothing happens on it (expiry is enforced to the second anyway).
+    pub ws_revalidate_every: Duration,
+    /// How long a new WebSocket may wait before `connection_init`.
+    pub ws_init_timeout: Duration,
+    /// Operations one WebSocket connection may run at the same time.
+    pub ws_max_operations: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_depth: 12,
+            max_complexity: 5000,
+            max_aliases: 30,
+            max_batch: 10,
+            max_body_bytes: 1_048_576,
+            max_page_size: 100,
+            rate_per_minute: 600,
+            unauthenticated_rate_per_minute: 60,
+            max_string_chars: 10_000,
+            ws_revalidate_every: Duration::from_secs(30),
+            ws_init_timeout: Duration::from_secs(10),
+            ws_max_operations: 50,
+        }
+    }
+}
+
+impl Limits {
+    fn from_env() -> Result<Self, StartupError> {
+        let d = Limits::default();
+        let secs = |name: &str, default: Duration| -> Result<Duration, StartupError> {
+            Ok(Duration::from_secs(parsed(name, default.as_secs())?.max(1)))
+        };
+        Ok(Limits {
+            max_depth: parsed("REINTEGRA_MAX_DEPTH", d.max_depth)?,
+            max_complexity: parsed("REINTEGRA_MAX_COMPLEXITY", d.max_complexity)?,
+            max_aliases: parsed("REINTEGRA_MAX_ALIASES", d.max_aliases)?,
+            max_batch: parsed("REINTEGRA_MAX_BATCH", d.max_batch)?,
+            max_body_bytes: parsed("REINTEGRA_MAX_BODY_BYTES", d.max_body_bytes)?,
+            max_page_size: parsed("REINTEGRA_MAX_PAGE_SIZE", d.max_page_size)?,
+            rate_per_minute: parsed("REINTEGRA_RATE_LIMIT_PER_MINUTE", d.rate_per_minute)?,
+            unauthenticated_rate_per_minute: parsed(
+                "REINTEGRA_UNAUTHENTICATED_RATE_LIMIT_PER_MINUTE",
+                d.unauthenticated_rate_per_minute,
+            )?,
+            max_string_chars: parsed("REINTEGRA_MAX_STRING_CHARS", d.max_string_chars)?,
+            ws_revalidate_every: secs("REINTEGRA_WS_REVALIDATE_SECS", d.ws_revalidate_every)?,
+            ws_init_timeout: secs("REINTEGRA_WS_INIT_TIMEOUT_SECS", d.ws_init_timeout)?,
+            ws_max_operations: parsed("REINTEGRA_WS_MAX_OPERATIONS", d.ws_max_operations)?,
+        })
+    }
 }
 
 /// JWT verification settings.
@@ -113,15 +170,7 @@ impl Settings {
                 leeway_secs: parsed("REINTEGRA_JWT_LEEWAY_SECS", 30)?,
             },
             minex_window_days: parsed("REINTEGRA_MINEX_WINDOW_DAYS", 30)?,
-            limits: Limits {
-                max_depth: parsed("REINTEGRA_MAX_DEPTH", 12)?,
-                max_complexity: parsed("REINTEGRA_MAX_COMPLEXITY", 5000)?,
-                max_aliases: parsed("REINTEGRA_MAX_ALIASES", 30)?,
-                max_batch: parsed("REINTEGRA_MAX_BATCH", 10)?,
-                max_body_bytes: parsed("REINTEGRA_MAX_BODY_BYTES", 1_048_576)?,
-                max_page_size: parsed("REINTEGRA_MAX_PAGE_SIZE", 100)?,
-                rate_per_minute: parsed("REINTEGRA_RATE_LIMIT_PER_MINUTE", 600)?,
-            },
+            limits: Limits::from_env()?,
             graphiql: parsed(
                 "REINTEGRA_GRAPHIQL",
                 environment == Environment::Development,
@@ -188,15 +237,7 @@ mod tests {
                 leeway_secs: 30,
             },
             minex_window_days: 30,
-            limits: Limits {
-                max_depth: 12,
-                max_complexity: 5000,
-                max_aliases: 30,
-                max_batch: 10,
-                max_body_bytes: 1024,
-                max_page_size: 100,
-                rate_per_minute: 600,
-            },
+            limits: Limits::default(),
             graphiql: false,
         }
     }

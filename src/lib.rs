@@ -3,7 +3,8 @@
 //!
 //! Layout: `auth` (who calls), `policy` (what they may see), `db` (storage
 //! for SQLite and PostgreSQL), `domain` (validated values), `graphql` (the
-//! schema by area), `http` (endpoints), `cli` (the `reintegra` command).
+//! schema by area), `gateway` (identity, limits and audit for every
+//! transport), `http` (endpoints), `cli` (the `reintegra` command).
 
 pub mod auth;
 pub mod cli;
@@ -11,6 +12,7 @@ pub mod config;
 pub mod db;
 pub mod domain;
 pub mod error;
+pub mod gateway;
 pub mod graphql;
 pub mod http;
 pub mod intake;

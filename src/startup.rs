@@ -14,6 +14,7 @@ use crate::config::Settings;
 use crate::db::{self, DbPool, StatementCounter};
 use crate::error::StartupError;
 use crate::graphql::build_schema;
+use crate::graphql::events::EventBus;
 use crate::http::{self, AppState};
 use crate::metrics::Metrics;
 use crate::telemetry::SafeRootSpan;
@@ -26,8 +27,10 @@ pub fn build_state(
 ) -> Result<web::Data<AppState>, StartupError> {
     let verifier = Arc::new(Verifier::new(&settings.jwt)?);
     let metrics = Metrics::new().map_err(|e| StartupError::Other(format!("metrics: {e}")))?;
-    let schema = build_schema(pool.clone(), settings.clone());
+    let events = EventBus::default();
+    let schema = build_schema(pool.clone(), settings.clone(), events.clone());
     let rate_limiter = http::rate_limiter(settings.limits.rate_per_minute);
+    let address_limiter = http::rate_limiter(settings.limits.unauthenticated_rate_per_minute);
     Ok(web::Data::new(AppState {
         schema,
         pool,
@@ -35,6 +38,8 @@ pub fn build_state(
         settings,
         metrics,
         rate_limiter,
+        address_limiter,
+        events,
         statements,
     }))
 }

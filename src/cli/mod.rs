@@ -163,7 +163,11 @@ fn token(
 fn export_schema(settings: Settings, output: Option<String>) -> Result<(), StartupError> {
     let counter = crate::db::StatementCounter::default();
     let pool = crate::db::build_pool(&settings.database_url, 1, settings.pool_timeout, &counter)?;
-    let sdl = crate::graphql::sdl(&crate::graphql::build_schema(pool, settings));
+    let sdl = crate::graphql::sdl(&crate::graphql::build_schema(
+        pool,
+        settings,
+        Default::default(),
+    ));
     match output {
         Some(path) => std::fs::write(&path, sdl)
             .map_err(|e| StartupError::Other(format!("cannot write {path}: {e}"))),

@@ -98,11 +98,15 @@ pub fn import_manifest(
     let lines = read_csv(path)?;
     let mut conn = connect(settings)?;
     let code = flight_code.trim().to_ascii_uppercase();
+    // The command runs on the server with the operator's authority, which
+    // the policy grants as that of an IOM administrator.
+    let operator = crate::policy::all_rows(crate::domain::institution::Role::IomAdmin)
+        .map_err(|e| StartupError::Other(e.to_string()))?;
     let report = db::write_tx(&mut conn, |c| {
         let flight = flights::by_code(c, &code)?.ok_or_else(|| {
             AppError::bad_input("flight", format!("no flight {code}: schedule it first"))
         })?;
-        let report = manifest::import(c, &flight, &lines, "cli")?;
+        let report = manifest::import(c, operator, &flight, &lines, "cli")?;
         let entry = AuditEntry {
             actor_subject: "cli".into(),
             actor_institution: "IOM".into(),

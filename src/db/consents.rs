@@ -3,8 +3,11 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
+use diesel::dsl;
+
 use super::schema::consents;
 use super::DbConnection;
+use crate::policy::{self, ConsentView};
 
 /// A consent row.
 #[derive(Queryable, Selectable, Insertable, Clone, Debug)]
@@ -25,24 +28,40 @@ pub struct ConsentRow {
 impl ConsentRow {
     /// Neither revoked nor expired at `now`.
     pub fn is_active(&self, now: NaiveDateTime) -> bool {
-        self.revoked_at.is_none() && self.expires_at.is_none_or(|e| e > now)
+        policy::consent_is_active(self.revoked_at, self.expires_at, now)
     }
 }
 
-/// Consents of many migrants in one statement; `institution` narrows to
-/// one institution's consents (partners read only their own).
+/// The SQL type of [`active_at`].
+pub type ActiveAt = dsl::And<
+    dsl::IsNull<consents::revoked_at>,
+    dsl::Or<dsl::IsNull<consents::expires_at>, dsl::Gt<consents::expires_at, NaiveDateTime>>,
+>;
+
+/// [`policy::consent_is_active`] in SQL: the only place queries spell out
+/// what an active consent is.
+pub fn active_at(now: NaiveDateTime) -> ActiveAt {
+    consents::revoked_at.is_null().and(
+        consents::expires_at
+            .is_null()
+            .or(consents::expires_at.gt(now)),
+    )
+}
+
+/// Consents of many migrants in one statement, as far as `view` (the
+/// policy's decision for the caller) reaches.
 pub fn for_migrants(
     conn: &mut DbConnection,
     migrant_ids: &[String],
-    institution: Option<&str>,
+    view: &ConsentView,
 ) -> QueryResult<Vec<ConsentRow>> {
     let mut q = consents::table
         .filter(consents::migrant_id.eq_any(migrant_ids))
         .select(ConsentRow::as_select())
         .order((consents::migrant_id, consents::granted_at, consents::id))
         .into_boxed();
-    if let Some(code) = institution {
-        q = q.filter(consents::institution_code.eq(code.to_string()));
+    if let ConsentView::Own(code) = view {
+        q = q.filter(consents::institution_code.eq(code.clone()));
     }
     q.load(conn)
 }

@@ -6,6 +6,7 @@ use diesel::prelude::*;
 
 use super::schema::migrants;
 use super::DbConnection;
+use crate::policy::AllRows;
 
 /// A migrant row, every column; the GraphQL layer decides what is shown.
 #[derive(Queryable, Selectable, Insertable, AsChangeset, Identifiable, Clone, Debug)]
@@ -69,9 +70,13 @@ pub fn insert_many(conn: &mut DbConnection, rows: &[MigrantRow]) -> QueryResult<
     Ok(())
 }
 
-/// One record by id, unscoped: only for writes that already passed the
-/// scoped visibility check, and for IOM-only paths.
-pub fn by_id_unscoped(conn: &mut DbConnection, id: &str) -> QueryResult<Option<MigrantRow>> {
+/// One record by id across every record: only for callers holding the
+/// policy's [`AllRows`] capability (reception, manifest import).
+pub fn by_id_across(
+    conn: &mut DbConnection,
+    _all: AllRows,
+    id: &str,
+) -> QueryResult<Option<MigrantRow>> {
     migrants::table
         .find(id)
         .select(MigrantRow::as_select())

@@ -7,6 +7,7 @@ use diesel::dsl::{exists, sql};
 use diesel::prelude::*;
 use diesel::sql_types::Bool;
 
+use super::consents::active_at;
 use super::schema::{arrivals, consents, migrants};
 use super::MultiBackend;
 use crate::policy::{RowFilter, RowScope};
@@ -37,12 +38,7 @@ fn has_active_consent(
     let active = consents::table
         .filter(consents::institution_code.eq(institution))
         .filter(consents::purpose.eq(purpose))
-        .filter(consents::revoked_at.is_null())
-        .filter(
-            consents::expires_at
-                .is_null()
-                .or(consents::expires_at.gt(now)),
-        );
+        .filter(active_at(now));
     match shape {
         Shape::Page => Box::new(exists(active.filter(consents::migrant_id.eq(migrants::id)))),
         Shape::Count => Box::new(migrants::id.eq_any(active.select(consents::migrant_id))),
@@ -115,12 +111,7 @@ pub fn with_consent(
     let active = consents::table
         .filter(consents::migrant_id.eq(migrants::id))
         .filter(consents::purpose.eq(purpose))
-        .filter(consents::revoked_at.is_null())
-        .filter(
-            consents::expires_at
-                .is_null()
-                .or(consents::expires_at.gt(now)),
-        );
+        .filter(active_at(now));
     match institution {
         Some(code) => q.filter(exists(active.filter(consents::institution_code.eq(code)))),
         None => q.filter(exists(active)),

@@ -155,6 +155,36 @@ pub fn fold(text: &str) -> String {
         .join(" ")
 }
 
+/// Longest name search accepted, in characters (before folding).
+pub const MAX_SEARCH_CHARS: usize = 100;
+/// Most words a name search may hold: each becomes one indexed condition,
+/// so the bound keeps every search's SQL small.
+pub const MAX_SEARCH_WORDS: usize = 6;
+
+/// A validated name search: folded, at most [`MAX_SEARCH_WORDS`] words.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NameQuery(String);
+
+impl NameQuery {
+    /// Checks the size before any folding work, then folds.
+    /// `Ok(None)` for a search with no words in it.
+    pub fn parse(raw: &str) -> Result<Option<Self>, String> {
+        if raw.chars().count() > MAX_SEARCH_CHARS {
+            return Err(format!("at most {MAX_SEARCH_CHARS} characters"));
+        }
+        let folded = fold(raw);
+        if folded.split(' ').count() > MAX_SEARCH_WORDS {
+            return Err(format!("at most {MAX_SEARCH_WORDS} words"));
+        }
+        Ok(Some(NameQuery(folded)).filter(|q| !q.0.is_empty()))
+    }
+
+    /// The folded words, space-separated.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -167,6 +197,16 @@ mod tests {
         );
         assert!(PersonName::parse("   ").is_err());
         assert!(PersonName::parse("Robert'); DROP").is_err());
+        assert_eq!(
+            NameQuery::parse("  López  GARCÍA ")
+                .unwrap()
+                .unwrap()
+                .as_str(),
+            "lopez garcia"
+        );
+        assert_eq!(NameQuery::parse(" -- ").unwrap(), None);
+        assert!(NameQuery::parse(&"ab ".repeat(7)).is_err());
+        assert!(NameQuery::parse(&"a".repeat(101)).is_err());
         let today = NaiveDate::from_ymd_opt(2026, 11, 28).unwrap();
         assert!(BirthDate::parse_str("2027-01-01", today).is_err());
         assert!(BirthDate::parse_str("1900-01-01", today).is_err());

@@ -66,32 +66,33 @@ pub fn row_filter(ctx: &Context<'_>) -> AppResult<RowFilter> {
     ))
 }
 
-/// Personal data returned during one request: record ids and slices.
-/// Flushed as one audit event when the request ends.
+/// Personal data returned during one operation: record ids and slices.
+/// Flushed as one audit event before the response leaves. Every failure
+/// here fails the read: nothing is disclosed without its record.
 #[derive(Default)]
 pub struct ReadLog(Mutex<BTreeMap<String, BTreeSet<Slice>>>);
 
+fn log_broken() -> AppError {
+    AppError::Internal("read log unavailable".into())
+}
+
 impl ReadLog {
     /// Notes that `slice` of record `id` is being returned.
-    pub fn record(&self, id: &str, slice: Slice) {
-        if let Ok(mut map) = self.0.lock() {
-            map.entry(id.to_string()).or_default().insert(slice);
-        }
+    pub fn record(&self, id: &str, slice: Slice) -> AppResult<()> {
+        let mut map = self.0.lock().map_err(|_| log_broken())?;
+        map.entry(id.to_string()).or_default().insert(slice);
+        Ok(())
     }
 
-    /// Record ids and the union of slices read, sorted.
-    pub fn take(&self) -> (Vec<String>, Vec<String>) {
-        let map = self
-            .0
-            .lock()
-            .map(|mut m| std::mem::take(&mut *m))
-            .unwrap_or_default();
+    /// Record ids and the union of slices read, sorted; empties the log.
+    pub fn take(&self) -> AppResult<(Vec<String>, Vec<String>)> {
+        let map = std::mem::take(&mut *self.0.lock().map_err(|_| log_broken())?);
         let slices: BTreeSet<Slice> = map.values().flatten().copied().collect();
         let names = slices
             .into_iter()
             .map(|s| slice_name(s).to_string())
             .collect();
-        (map.into_keys().collect(), names)
+        Ok((map.into_keys().collect(), names))
     }
 }
 
@@ -102,9 +103,9 @@ pub fn read_slice<'a>(
     slice: Slice,
 ) -> AppResult<&'a RequestContext> {
     let rc = require_read(ctx, slice)?;
-    if let Ok(log) = ctx.data::<std::sync::Arc<ReadLog>>() {
-        log.record(id, slice);
-    }
+    ctx.data::<std::sync::Arc<ReadLog>>()
+        .map_err(|_| log_broken())?
+        .record(id, slice)?;
     Ok(rc)
 }
 

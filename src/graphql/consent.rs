@@ -13,7 +13,7 @@ use crate::db::{self, institutions, DbConnection};
 use crate::domain::institution::InstitutionKind;
 use crate::domain::person::{ConsentPurpose, StoredEnum};
 use crate::error::{AppError, AppResult};
-use crate::policy::Slice;
+use crate::policy::{ConsentView, Slice};
 
 /// Input of `recordConsent`.
 #[derive(InputObject)]
@@ -61,7 +61,7 @@ fn no_active_duplicate(conn: &mut DbConnection, row: &ConsentRow) -> AppResult<(
     let existing = consents::for_migrants(
         conn,
         std::slice::from_ref(&row.migrant_id),
-        Some(&row.institution_code),
+        &ConsentView::Own(row.institution_code.clone()),
     )?;
     if existing
         .iter()

@@ -19,6 +19,8 @@ pub enum DomainEvent {
         assistance_id: String,
         migrant_id: String,
     },
+    /// An institution was activated or deactivated (its code).
+    InstitutionChanged(String),
 }
 
 /// The broadcast channel shared by publishers and subscribers.

@@ -2,6 +2,7 @@
 
 use async_graphql::{Context, InputObject, Object, Result, SimpleObject, ID};
 
+use super::events::{DomainEvent, EventBus};
 use super::write::{audited, idem_key, remember, replayed, AuditDraft};
 use super::{caller, pool};
 use crate::db::{self, institutions as rows};
@@ -172,6 +173,10 @@ impl InstitutionMutation {
             Ok((row, vec![id]))
         })
         .await?;
+        // Open WebSocket sessions of this institution re-check at once.
+        if let Ok(bus) = ctx.data::<EventBus>() {
+            bus.publish(DomainEvent::InstitutionChanged(row.code.clone()));
+        }
         Ok(Institution::try_from(row)?)
     }
 }

@@ -14,6 +14,7 @@ use crate::db::institutions::{self, InstitutionRow};
 use crate::db::reference::{self, DepartmentRow, MunicipalityRow};
 use crate::db::{self, DbPool};
 use crate::error::AppError;
+use crate::policy::ConsentView;
 
 /// Loads departments by code.
 pub struct DepartmentLoader(pub DbPool);
@@ -31,7 +32,7 @@ pub struct AssistanceLoader(pub DbPool);
 /// built with their institution so they only ever see their own consents.
 pub struct ConsentsLoader {
     pool: DbPool,
-    institution: Option<String>,
+    view: ConsentView,
 }
 
 fn by_key<T>(rows: Vec<T>, key: impl Fn(&T) -> String) -> HashMap<String, T> {
@@ -113,9 +114,9 @@ impl Loader<String> for ConsentsLoader {
     type Error = AppError;
 
     async fn load(&self, keys: &[String]) -> Result<HashMap<String, Vec<ConsentRow>>, AppError> {
-        let (owned, inst) = (keys.to_vec(), self.institution.clone());
+        let (owned, view) = (keys.to_vec(), self.view.clone());
         let rows = db::run(&self.pool, move |c| {
-            Ok(consents::for_migrants(c, &owned, inst.as_deref())?)
+            Ok(consents::for_migrants(c, &owned, &view)?)
         })
         .await?;
         Ok(grouped(keys, rows, |r| r.migrant_id.clone()))
@@ -170,9 +171,9 @@ fn cached<T: Loader<String>>(loader: T) -> Cached<T> {
 }
 
 impl Loaders {
-    /// New loaders over the pool; `consent_institution` restricts the
-    /// consents a partner can load to its own.
-    pub fn new(pool: &DbPool, consent_institution: Option<String>) -> Self {
+    /// New loaders over the pool; `consents` is the caller's view of
+    /// consents, decided by the policy.
+    pub fn new(pool: &DbPool, consents: ConsentView) -> Self {
         Loaders {
             departments: cached(DepartmentLoader(pool.clone())),
             municipalities: cached(MunicipalityLoader(pool.clone())),
@@ -180,7 +181,7 @@ impl Loaders {
             arrivals: cached(ArrivalsLoader(pool.clone())),
             consents: cached(ConsentsLoader {
                 pool: pool.clone(),
-                institution: consent_institution,
+                view: consents,
             }),
             institutions: cached(InstitutionLoader(pool.clone())),
             assistance: cached(AssistanceLoader(pool.clone())),

@@ -8,7 +8,7 @@ use crate::db::idempotency;
 use crate::db::{self, flights};
 use crate::error::AppError;
 use crate::intake::manifest::{self, ImportReport, LineOutcome, ManifestLine};
-use crate::policy::Slice;
+use crate::policy::{self, Slice};
 
 /// One passenger line. Fields are text so each problem is reported
 /// against its own field and line.
@@ -180,6 +180,7 @@ impl ManifestMutation {
             })
             .collect();
         let key = idem_key(ctx, idempotency_key, "importManifest")?;
+        let all = policy::all_rows(super::caller(ctx)?.identity.role)?;
         let draft = AuditDraft {
             action: "MANIFEST_IMPORT",
             entity: "Migrant",
@@ -209,7 +210,7 @@ impl ManifestMutation {
                 }
             }
             let flight = flights::by_id(c, &flight_id)?.ok_or(AppError::NotFound("flight"))?;
-            let report = manifest::import(c, &flight, &lines, &by)?;
+            let report = manifest::import(c, all, &flight, &lines, &by)?;
             if let Some(key) = &key {
                 let json = serde_json::to_string(&report)
                     .map_err(|e| AppError::Internal(e.to_string()))?;

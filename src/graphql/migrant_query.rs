@@ -16,9 +16,9 @@ use crate::db::schema::migrants;
 use crate::db::scope::{self, ScopedMigrants};
 use crate::db::{self};
 use crate::domain::geography::MunicipalityCode;
-use crate::domain::person::{fold, ConsentPurpose, StoredEnum};
+use crate::domain::person::{ConsentPurpose, NameQuery, StoredEnum};
 use crate::error::{AppError, AppResult};
-use crate::policy::{RowFilter, Slice};
+use crate::policy::{self, ConsentView, RowFilter, Slice};
 
 /// Filters of `migrants`; each needs read access to the slice it looks at.
 #[derive(InputObject, Default, Clone)]
@@ -54,7 +54,9 @@ fn check_filter(ctx: &Context<'_>, f: MigrantFilter) -> AppResult<CheckedFilter>
     let mut out = CheckedFilter::default();
     if let Some(name) = f.name {
         require_read(ctx, Slice::Identity)?;
-        out.name = Some(fold(&name)).filter(|n| !n.is_empty());
+        out.name = NameQuery::parse(&name)
+            .map_err(|e| AppError::bad_input("filter.name", e))?
+            .map(|q| q.as_str().to_string());
     }
     if f.department_code.is_some() || f.municipality_code.is_some() {
         require_read(ctx, Slice::Origin)?;
@@ -81,10 +83,9 @@ fn check_filter(ctx: &Context<'_>, f: MigrantFilter) -> AppResult<CheckedFilter>
     }
     if let Some(purpose) = f.has_active_consent {
         let rc = require_read(ctx, Slice::Consent)?;
-        let inst = if rc.identity.role.is_iom_staff() {
-            f.consent_institution.map(|c| c.trim().to_ascii_uppercase())
-        } else {
-            Some(rc.identity.institution.code.clone())
+        let inst = match policy::consent_view(rc.identity.role, &rc.identity.institution.code) {
+            ConsentView::All => f.consent_institution.map(|c| c.trim().to_ascii_uppercase()),
+            ConsentView::Own(code) => Some(code),
         };
         out.consent = Some((inst, purpose.stored()));
     }

@@ -66,7 +66,7 @@ pub struct RequestContext {
 }
 
 /// Builds the schema with its limits; `main`, tests and `export-schema` share it.
-pub fn build_schema(pool: DbPool, settings: Settings) -> AppSchema {
+pub fn build_schema(pool: DbPool, settings: Settings, events: events::EventBus) -> AppSchema {
     let limits = settings.limits.clone();
     Schema::build(
         QueryRoot::default(),
@@ -75,7 +75,7 @@ pub fn build_schema(pool: DbPool, settings: Settings) -> AppSchema {
     )
     .data(pool)
     .data(settings)
-    .data(events::EventBus::default())
+    .data(events)
     .limit_depth(limits.max_depth)
     .limit_complexity(limits.max_complexity)
     .limit_recursive_depth(limits.max_depth.max(16))

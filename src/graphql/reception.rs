@@ -21,7 +21,7 @@ use crate::domain::person::Sex;
 use crate::error::{AppError, AppResult};
 use crate::intake::find::{find_person, Finding};
 use crate::intake::manifest::{blank, is_us_state};
-use crate::policy::Slice;
+use crate::policy::{self, AllRows, Slice};
 
 /// What registering an arrival did.
 #[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -83,9 +83,14 @@ enum Plan {
     Ask(Vec<(MigrantRow, MatchScore)>),
 }
 
-fn plan(c: &mut DbConnection, input: &RegisterArrivalInput, person: MigrantRow) -> AppResult<Plan> {
+fn plan(
+    c: &mut DbConnection,
+    all: AllRows,
+    input: &RegisterArrivalInput,
+    person: MigrantRow,
+) -> AppResult<Plan> {
     if let Some(id) = &input.link_to_migrant_id {
-        let row = migrants::by_id_unscoped(c, id)?.ok_or(AppError::NotFound("migrant"))?;
+        let row = migrants::by_id_across(c, all, id)?.ok_or(AppError::NotFound("migrant"))?;
         return Ok(Plan::Link(row));
     }
     if input.force_new {
@@ -98,7 +103,7 @@ fn plan(c: &mut DbConnection, input: &RegisterArrivalInput, person: MigrantRow) 
         }
         return Ok(Plan::Create(person));
     }
-    Ok(match find_person(c, &person)? {
+    Ok(match find_person(c, all, &person)? {
         Finding::SameDocument(r) | Finding::CloseMatch(r, _) => Plan::Link(r),
         Finding::Candidates(list) => Plan::Ask(list),
         Finding::New => Plan::Create(person),
@@ -221,6 +226,7 @@ impl ReceptionMutation {
             require_write(ctx, *s)?;
         }
         let rc = super::caller(ctx)?;
+        let all = policy::all_rows(rc.identity.role)?;
         let by = (
             rc.identity.subject.clone(),
             rc.identity.institution.code.clone(),
@@ -236,7 +242,7 @@ impl ReceptionMutation {
         let (outcome, done, candidates): Registered = audited(ctx, draft, move |c| {
             if let Some(id) = replayed(c, &key)? {
                 let a = arrivals::by_id(c, &id)?.ok_or(AppError::NotFound("arrival"))?;
-                let m = migrants::by_id_unscoped(c, &a.migrant_id)?
+                let m = migrants::by_id_across(c, all, &a.migrant_id)?
                     .ok_or(AppError::NotFound("migrant"))?;
                 return Ok(((RegistrationOutcome::Linked, Some((m, a)), vec![]), vec![]));
             }
@@ -244,7 +250,7 @@ impl ReceptionMutation {
                 Some(id) => Some(flights::by_id(c, id)?.ok_or(AppError::NotFound("flight"))?),
                 None => None,
             };
-            let (outcome, migrant) = match plan(c, &input, person)? {
+            let (outcome, migrant) = match plan(c, all, &input, person)? {
                 Plan::Ask(list) => {
                     return Ok(((RegistrationOutcome::Candidates, None, list), vec![]))
                 }

@@ -1,7 +1,8 @@
 //! Subscriptions over WebSocket. Every event is re-read through the
 //! subscriber's own scoped query at the moment it is delivered, so a
-//! subscriber never receives a person or a field it could not query; each
-//! delivery is audited like a read.
+//! subscriber never receives a person or a field it could not query. The
+//! gateway re-checks the subscriber's identity and audits the fields read
+//! before each event leaves, as for any other operation.
 
 use std::sync::Arc;
 
@@ -15,16 +16,15 @@ use super::flights::{require_flights, Flight};
 use super::loaders::Loaders;
 use super::migrant::Migrant;
 use super::records::Arrival;
-use super::write::entry;
 use super::{caller, pool, RequestContext};
 use crate::config::Settings;
 use crate::db::arrivals::{self, ArrivalRow};
 use crate::db::assistance::{self as assistance_db, AssistanceRow};
 use crate::db::migrants::MigrantRow;
 use crate::db::schema::migrants as m;
-use crate::db::{self, audit, flights, scope, DbPool};
+use crate::db::{self, flights, scope, DbPool};
 use crate::error::{AppError, AppResult};
-use crate::policy::{self, Access, RowFilter, Slice};
+use crate::policy::{Access, RowFilter, Slice};
 use diesel::prelude::*;
 
 /// A person received at the airport.
@@ -90,36 +90,18 @@ impl Subscriber {
         })
     }
 
-    fn token_valid(&self) -> bool {
-        chrono::Utc::now().timestamp() < self.rc.identity.expires_at
-    }
-
-    /// The record if the subscriber may see it now, audited as a read.
+    /// The record if the subscriber may see it now (its fields are
+    /// audited by the gateway as they are read).
     async fn visible(&self, migrant_id: String) -> Option<MigrantRow> {
         let id = &self.rc.identity;
         let rows =
             RowFilter::for_caller(id.role, &id.institution.code, db::now(), self.window_days);
-        let slices: Vec<String> = policy::readable_slices(id.role)
-            .into_iter()
-            .map(|s| super::access::slice_name(s).to_string())
-            .collect();
-        let e = entry(
-            &self.rc,
-            "READ",
-            "Migrant",
-            vec![migrant_id.clone()],
-            slices,
-        );
         let found = db::run(&self.pool, move |c| {
-            let row = scope::visible(&rows)
+            Ok(scope::visible(&rows)
                 .filter(m::id.eq(migrant_id))
                 .select(MigrantRow::as_select())
                 .first(c)
-                .optional()?;
-            if row.is_some() {
-                db::write_tx(c, |c| Ok(audit::append(c, &[e], db::now())?))?;
-            }
-            Ok(row)
+                .optional()?)
         })
         .await;
         if let Some(l) = &self.loaders {
@@ -182,8 +164,8 @@ fn bus<'a>(ctx: &'a Context<'_>) -> AppResult<&'a EventBus> {
         .map_err(|_| AppError::Internal("event bus missing".into()))
 }
 
-/// The event stream of a subscription: ends when the token expires, and
-/// passes every event through `judge` for this subscriber.
+/// The event stream of a subscription: every event passes through `judge`
+/// for this subscriber.
 fn deliver<T, F, Fut>(
     ctx: &Context<'_>,
     judge: F,
@@ -193,10 +175,8 @@ where
     Fut: std::future::Future<Output = Option<T>> + Send,
 {
     let sub = Subscriber::new(ctx)?;
-    let alive = sub.clone();
     Ok(bus(ctx)?
         .stream()
-        .take_while(move |_| futures_util::future::ready(alive.token_valid()))
         .filter_map(move |ev| judge(sub.clone(), ev)))
 }
 
@@ -224,10 +204,4 @@ impl SubscriptionRoot {
     ) -> Result<impl Stream<Item = AssistanceEvent>> {
         Ok(deliver(ctx, Subscriber::assisted)?)
     }
-}
-
-/// Loaders for one WebSocket connection (cleared between events).
-pub fn connection_loaders(pool: &DbPool, rc: &RequestContext) -> Arc<Loaders> {
-    let scope = (!rc.identity.role.is_iom_staff()).then(|| rc.identity.institution.code.clone());
-    Arc::new(Loaders::new(pool, scope))
 }

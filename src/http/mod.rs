@@ -1,10 +1,9 @@
 //! HTTP surface: routes, shared state and the non-GraphQL endpoints.
 
-pub mod errors;
 pub mod graphql;
-pub mod shape;
 pub mod ws;
 
+use std::net::IpAddr;
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -18,6 +17,7 @@ use crate::auth::Verifier;
 use crate::config::Settings;
 use crate::db::{self, DbPool, StatementCounter};
 use crate::error::{AppError, ErrorCode};
+use crate::graphql::events::EventBus;
 use crate::graphql::AppSchema;
 use crate::metrics::Metrics;
 
@@ -35,12 +35,19 @@ pub struct AppState {
     pub metrics: Metrics,
     /// Per-`sub` request budget.
     pub rate_limiter: DefaultKeyedRateLimiter<String>,
+    /// Per-address budget of requests with a missing or invalid token.
+    pub address_limiter: DefaultKeyedRateLimiter<IpAddr>,
+    /// Domain events, for subscriptions and for sessions to notice
+    /// institution changes at once.
+    pub events: EventBus,
     /// SQL statements sent so far.
     pub statements: StatementCounter,
 }
 
-/// Builds the per-subject rate limiter from the configured budget.
-pub fn rate_limiter(per_minute: u32) -> DefaultKeyedRateLimiter<String> {
+/// Builds a keyed rate limiter from a per-minute budget.
+pub fn rate_limiter<K: std::hash::Hash + Eq + Clone>(
+    per_minute: u32,
+) -> DefaultKeyedRateLimiter<K> {
     let n = NonZeroU32::new(per_minute.max(1)).unwrap_or(NonZeroU32::MIN);
     RateLimiter::keyed(Quota::per_minute(n))
 }

@@ -1,5 +1,6 @@
 //! Finds the person already on record before anyone new is created.
-//! Used by IOM paths only (reception and manifest import see every row).
+//! Looks across every record, so each entry point takes the policy's
+//! [`AllRows`] capability: a caller without it cannot even call these.
 
 use diesel::prelude::*;
 
@@ -9,6 +10,7 @@ use crate::db::DbConnection;
 use crate::domain::matching::{score, Arriving, MatchScore, OnRecord, CANDIDATE_THRESHOLD};
 use crate::domain::person::fold;
 use crate::error::AppResult;
+use crate::policy::AllRows;
 
 /// How an arriving person relates to the records on file.
 #[derive(Debug)]
@@ -32,7 +34,7 @@ fn like_word(word: &str) -> String {
 }
 
 /// Records sharing the birth date, or the first given name and surname.
-fn nearby(conn: &mut DbConnection, p: &MigrantRow) -> AppResult<Vec<MigrantRow>> {
+fn nearby(conn: &mut DbConnection, _all: AllRows, p: &MigrantRow) -> AppResult<Vec<MigrantRow>> {
     let mut rows: Vec<MigrantRow> = m::table
         .filter(m::birth_date.eq(p.birth_date))
         .limit(200)
@@ -54,10 +56,10 @@ fn nearby(conn: &mut DbConnection, p: &MigrantRow) -> AppResult<Vec<MigrantRow>>
 }
 
 /// Looks for `p` (a validated, not yet stored row) among the records.
-pub fn find_person(conn: &mut DbConnection, p: &MigrantRow) -> AppResult<Finding> {
+pub fn find_person(conn: &mut DbConnection, all: AllRows, p: &MigrantRow) -> AppResult<Finding> {
     if let Some(cui) = &p.document_number {
         if let Some(id) = migrants::id_by_document(conn, cui)? {
-            if let Some(row) = migrants::by_id_unscoped(conn, &id)? {
+            if let Some(row) = migrants::by_id_across(conn, all, &id)? {
                 return Ok(Finding::SameDocument(row));
             }
         }
@@ -68,7 +70,7 @@ pub fn find_person(conn: &mut DbConnection, p: &MigrantRow) -> AppResult<Finding
         birth_date: p.birth_date,
         municipality: p.origin_municipality_code.as_deref(),
     };
-    let mut scored: Vec<(MigrantRow, MatchScore)> = nearby(conn, p)?
+    let mut scored: Vec<(MigrantRow, MatchScore)> = nearby(conn, all, p)?
         .into_iter()
         // Two different CUIs are two different people, however alike.
         .filter(|r| r.document_number.is_none() || p.document_number.is_none())

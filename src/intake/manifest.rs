@@ -16,6 +16,7 @@ use crate::domain::geography::MunicipalityCode;
 use crate::domain::matching::MatchScore;
 use crate::domain::person::{fold, BirthDate, PersonName, Sex, StoredEnum};
 use crate::error::AppResult;
+use crate::policy::AllRows;
 
 /// One manifest line as received (CSV or GraphQL); all text, so every
 /// problem can be reported against its field.
@@ -249,6 +250,7 @@ fn review(line: i32, candidates: Vec<(MigrantRow, MatchScore)>) -> Review {
 /// lines are stored together, bad lines only reported.
 pub fn import(
     conn: &mut DbConnection,
+    all: AllRows,
     flight: &FlightRow,
     lines: &[ManifestLine],
     by: &str,
@@ -273,7 +275,7 @@ pub fn import(
             });
             continue;
         }
-        let (migrant_id, outcome) = match find_person(conn, &v.row)? {
+        let (migrant_id, outcome) = match find_person(conn, all, &v.row)? {
             Finding::SameDocument(r) | Finding::CloseMatch(r, _) => (r.id, LineOutcome::Linked),
             Finding::Candidates(c) => {
                 report.review.push(review(l.line, c));

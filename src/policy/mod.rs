@@ -3,10 +3,13 @@
 //! Every resolver, list, count and mutation asks this module what the caller
 //! may read or write; nothing else in the code decides access.
 
-use async_graphql::Enum;
-use chrono::NaiveDateTime;
-
 use crate::domain::institution::Role;
+use async_graphql::Enum;
+
+mod rows;
+pub use rows::{
+    all_rows, consent_is_active, consent_view, row_scope, AllRows, ConsentView, RowFilter, RowScope,
+};
 
 /// A slice of a migrant record.
 #[derive(Enum, Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -72,31 +75,52 @@ pub enum Access {
 
 use Access::{None as N, Read as R, ReadWrite as RW};
 
-/// The matrix of DESIGN §2, columns in the order of [`Slice::ALL`].
-/// Some cells carry a further condition, applied where the data is:
-/// reception and MINEX write only their own assistance kinds
-///, partners read only their own consents,
-/// universities write only their own applications.
+impl Slice {
+    /// The slice's column in the matrix. An exhaustive match: a new slice
+    /// does not compile until it has a column, and no lookup can fall back
+    /// to some other slice's cell.
+    const fn column(self) -> usize {
+        match self {
+            Slice::Identity => 0,
+            Slice::Documents => 1,
+            Slice::Contact => 2,
+            Slice::Origin => 3,
+            Slice::Return => 4,
+            Slice::Health => 5,
+            Slice::Assistance => 6,
+            Slice::Skills => 7,
+            Slice::Employment => 8,
+            Slice::Enterprise => 9,
+            Slice::Studies => 10,
+            Slice::Protection => 11,
+            Slice::Consent => 12,
+        }
+    }
+}
+
+/// The matrix of DESIGN §2: one row per role (an exhaustive match, so a new
+/// role does not compile without its row), columns in the order of
+/// [`Slice::ALL`]. Some cells carry a further condition, applied where the
+/// data is: reception and MINEX write only their own assistance kinds
+/// ([`assistance_kinds_writable`]), partners read only their own consents
+/// ([`consent_view`]), universities write only their own applications.
 #[rustfmt::skip]
-const MATRIX: [(Role, [Access; 13]); 7] = [
-    //                                IDN DOC CON ORI RET HEA ASS SKI EMP ENT STU PRO CNS
-    (Role::IomAdmin,              [RW, RW, RW, RW, RW, RW, RW, RW, R,  RW, R,  RW, RW]),
-    (Role::IomCaseworker,         [RW, RW, RW, RW, RW, RW, RW, RW, R,  RW, R,  RW, RW]),
-    (Role::IomReception,          [RW, RW, RW, RW, RW, N,  RW, RW, N,  N,  N,  N,  RW]),
-    (Role::ForeignAffairsOfficer, [R,  R,  R,  R,  R,  RW, RW, N,  N,  N,  N,  N,  R ]),
-    (Role::LabourOfficer,         [R,  N,  R,  R,  N,  N,  N,  RW, RW, R,  N,  N,  R ]),
-    (Role::UniversityOfficer,     [R,  N,  R,  R,  N,  N,  N,  R,  N,  N,  RW, N,  R ]),
-    (Role::Auditor,               [N,  N,  N,  N,  N,  N,  N,  N,  N,  N,  N,  N,  N ]),
-];
+const fn matrix_row(role: Role) -> [Access; 13] {
+    match role {
+        //                               IDN DOC CON ORI RET HEA ASS SKI EMP ENT STU PRO CNS
+        Role::IomAdmin              => [RW, RW, RW, RW, RW, RW, RW, RW, R,  RW, R,  RW, RW],
+        Role::IomCaseworker         => [RW, RW, RW, RW, RW, RW, RW, RW, R,  RW, R,  RW, RW],
+        Role::IomReception          => [RW, RW, RW, RW, RW, N,  RW, RW, N,  N,  N,  N,  RW],
+        Role::ForeignAffairsOfficer => [R,  R,  R,  R,  R,  RW, RW, N,  N,  N,  N,  N,  R ],
+        Role::LabourOfficer         => [R,  N,  R,  R,  N,  N,  N,  RW, RW, R,  N,  N,  R ],
+        Role::UniversityOfficer     => [R,  N,  R,  R,  N,  N,  N,  R,  N,  N,  RW, N,  R ],
+        Role::Auditor               => [N,  N,  N,  N,  N,  N,  N,  N,  N,  N,  N,  N,  N ],
+    }
+}
 
 /// What `role` may do with `slice`.
-pub fn access(role: Role, slice: Slice) -> Access {
-    let column = Slice::ALL.iter().position(|s| *s == slice).unwrap_or(0);
-    MATRIX
-        .iter()
-        .find(|(r, _)| *r == role)
-        .map(|(_, row)| row[column])
-        .unwrap_or(Access::None)
+pub const fn access(role: Role, slice: Slice) -> Access {
+    matrix_row(role)[slice.column()]
 }
 
 /// True when `role` may read `slice`.
@@ -123,65 +147,6 @@ pub fn writable_slices(role: Role) -> Vec<Slice> {
         .into_iter()
         .filter(|s| can_write(role, *s))
         .collect()
-}
-
-/// Which records (rows) a role sees at all.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum RowScope {
-    /// Every record.
-    All,
-    /// Records whose latest arrival is inside the MINEX assistance window,
-    /// and not flagged do-not-share.
-    RecentArrivals,
-    /// Records with an active `EMPLOYMENT` consent to the caller's
-    /// institution, and not flagged do-not-share.
-    EmploymentConsent,
-    /// Records with an active `EDUCATION` consent to the caller's own
-    /// university, and not flagged do-not-share.
-    EducationConsent,
-    /// No records.
-    Nothing,
-}
-
-/// The row scope of a role.
-pub fn row_scope(role: Role) -> RowScope {
-    match role {
-        Role::IomAdmin | Role::IomCaseworker | Role::IomReception => RowScope::All,
-        Role::ForeignAffairsOfficer => RowScope::RecentArrivals,
-        Role::LabourOfficer => RowScope::EmploymentConsent,
-        Role::UniversityOfficer => RowScope::EducationConsent,
-        Role::Auditor => RowScope::Nothing,
-    }
-}
-
-/// A caller's row scope with everything needed to apply it.
-#[derive(Clone, Debug)]
-pub struct RowFilter {
-    /// Which rule applies.
-    pub scope: RowScope,
-    /// The caller's institution (for consent scopes).
-    pub institution_code: String,
-    /// The request's notion of "now" (consents expire against it).
-    pub now: NaiveDateTime,
-    /// Earliest arrival MINEX may still see.
-    pub minex_cutoff: NaiveDateTime,
-}
-
-impl RowFilter {
-    /// The filter for a caller at `now`.
-    pub fn for_caller(
-        role: Role,
-        institution_code: &str,
-        now: NaiveDateTime,
-        minex_window_days: i64,
-    ) -> Self {
-        RowFilter {
-            scope: row_scope(role),
-            institution_code: institution_code.to_string(),
-            now,
-            minex_cutoff: now - chrono::Duration::days(minex_window_days),
-        }
-    }
 }
 
 /// Services recorded at arrival (DESIGN §3, Assistance).
@@ -237,9 +202,9 @@ mod tests {
     use super::*;
 
     #[test]
-    fn every_role_has_a_row_in_the_matrix() {
-        for role in Role::all() {
-            assert!(MATRIX.iter().any(|(r, _)| *r == role), "{role:?}");
+    fn columns_follow_contract_order() {
+        for (i, slice) in Slice::ALL.iter().enumerate() {
+            assert_eq!(slice.column(), i, "{slice:?}");
         }
     }
 

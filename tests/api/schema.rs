@@ -9,7 +9,11 @@ fn schema_file_matches_running_schema() {
     let pool =
         reintegra::db::build_pool(&settings.database_url, 1, settings.pool_timeout, &counter)
             .unwrap();
-    let live = reintegra::graphql::sdl(&reintegra::graphql::build_schema(pool, settings));
+    let live = reintegra::graphql::sdl(&reintegra::graphql::build_schema(
+        pool,
+        settings,
+        Default::default(),
+    ));
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/schema.graphql");
     let file = std::fs::read_to_string(path).unwrap_or_default();
     assert!(

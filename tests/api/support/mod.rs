@@ -93,13 +93,8 @@ pub fn test_settings(url: &str) -> Settings {
         },
         minex_window_days: 30,
         limits: Limits {
-            max_depth: 12,
-            max_complexity: 5000,
-            max_aliases: 30,
-            max_batch: 10,
-            max_body_bytes: 1_048_576,
-            max_page_size: 100,
             rate_per_minute: 100_000,
+            ..Limits::default()
         },
         graphiql: true,
     }

@@ -1,8 +1,8 @@
 //! Every error a client receives carries `extensions.code`.
 
-use async_graphql::{ErrorExtensionValues, ServerError, Value};
+use async_graphql::{ErrorExtensionValues, ErrorExtensions, ServerError, Value};
 
-use crate::error::ErrorCode;
+use crate::error::{AppError, ErrorCode};
 use crate::metrics::Metrics;
 
 /// Errors raised by async-graphql itself (parse, validation, limits) come
@@ -25,10 +25,11 @@ pub fn normalize(errors: &mut [ServerError], metrics: &Metrics) {
 }
 
 /// Phrases async-graphql uses when a query breaks a configured limit.
-const LIMIT_PHRASES: [&str; 4] = [
+const LIMIT_PHRASES: [&str; 5] = [
     "too complex",
     "nested too deep",
     "recursion depth",
+    "recursion limit",
     "too many directives",
 ];
 
@@ -39,4 +40,13 @@ fn classify(message: &str) -> ErrorCode {
     } else {
         ErrorCode::BadUserInput
     }
+}
+
+/// An application error as a GraphQL error with its code and no location
+/// (it concerns the whole operation).
+pub fn server_error(err: &AppError) -> ServerError {
+    let e = err.extend();
+    let mut out = ServerError::new(e.message, None);
+    out.extensions = e.extensions;
+    out
 }

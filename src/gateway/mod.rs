@@ -1,0 +1,158 @@
+//! The one path every GraphQL operation takes, whatever the transport: who
+//! is calling (checked at the moment the operation runs), the request
+//! limits, and the audit of personal data read. `http::graphql` (POST/GET)
+//! and `http::ws` (WebSocket) only translate their framing to and from it.
+
+pub mod errors;
+pub mod input;
+pub mod shape;
+
+use std::net::IpAddr;
+use std::sync::Arc;
+
+use async_graphql::{Request, Response};
+use futures_util::{Stream, StreamExt};
+
+use crate::auth::{self, Identity};
+use crate::db::{self, audit};
+use crate::error::{AppError, AppResult};
+use crate::graphql::access::ReadLog;
+use crate::graphql::loaders::Loaders;
+use crate::graphql::write::entry;
+use crate::graphql::RequestContext;
+use crate::http::AppState;
+use crate::policy;
+
+/// Verifies `token` now and charges a budget: the subject's when the token
+/// is good, the client address's when it is not, so guessing tokens is as
+/// rate limited as using them.
+pub async fn admit(
+    state: &AppState,
+    token: AppResult<&str>,
+    address: Option<IpAddr>,
+) -> AppResult<Identity> {
+    let verified = match token {
+        Ok(token) => revalidate(state, token).await,
+        Err(e) => Err(e),
+    };
+    match verified {
+        Ok(identity) => match state.rate_limiter.check_key(&identity.subject) {
+            Ok(_) => Ok(identity),
+            Err(_) => Err(AppError::RateLimited),
+        },
+        Err(err) => match address.map(|ip| state.address_limiter.check_key(&ip)) {
+            Some(Err(_)) => Err(AppError::RateLimited),
+            _ => Err(err),
+        },
+    }
+}
+
+/// The identity behind `token` at this moment — signature, expiry,
+/// institution still active, role still of its kind — without charging a
+/// budget: for the later moments of an open session.
+pub async fn revalidate(state: &AppState, token: &str) -> AppResult<Identity> {
+    auth::authenticate(&state.pool, &state.verifier, token).await
+}
+
+/// Checks every operation of one request before any of them runs: string
+/// inputs, width totalled over the batch, and over GET that it only reads.
+pub fn check(state: &AppState, requests: &mut [Request], is_get: bool) -> AppResult<()> {
+    let limits = &state.settings.limits;
+    let mut width = shape::Width::default();
+    for r in requests.iter_mut() {
+        input::check_variables(&r.variables, limits.max_string_chars)?;
+        // A syntax error is reported by execution, with its position.
+        let Ok(doc) = r.parsed_query() else { continue };
+        width.add(doc, limits.max_aliases)?;
+        input::check_document(doc, limits.max_string_chars)?;
+        if is_get {
+            shape::check_query_only(doc)?;
+        }
+    }
+    Ok(())
+}
+
+/// An operation bound to its caller, with its own log of personal data read.
+pub struct Operation {
+    request: Request,
+    reads: Arc<ReadLog>,
+    rc: RequestContext,
+}
+
+/// Binds `request` to the caller: identity, loaders with the caller's
+/// consent view, and a fresh read log.
+pub fn prepare(state: &AppState, rc: &RequestContext, request: Request) -> Operation {
+    let reads = Arc::new(ReadLog::default());
+    let view = policy::consent_view(rc.identity.role, &rc.identity.institution.code);
+    let request = request
+        .data(rc.clone())
+        .data(Arc::new(Loaders::new(&state.pool, view)))
+        .data(Arc::clone(&reads));
+    Operation {
+        request,
+        reads,
+        rc: rc.clone(),
+    }
+}
+
+/// Runs a query or mutation. The response leaves only once the personal
+/// data in it is recorded in the audit log.
+pub async fn execute(state: &AppState, op: Operation) -> Response {
+    let resp = state.schema.execute(op.request).await;
+    release(state, &op.rc, &op.reads, resp).await
+}
+
+/// Runs any operation as a stream: one response for a query or mutation,
+/// one per event for a subscription. Before each response leaves, the
+/// caller's identity is checked again (`Err` when it is no longer valid:
+/// the session must end) and the reads are audited like [`execute`]'s.
+pub fn execute_stream(
+    state: Arc<AppState>,
+    op: Operation,
+    token: Arc<str>,
+) -> impl Stream<Item = AppResult<Response>> {
+    let Operation { request, reads, rc } = op;
+    state.schema.execute_stream(request).then(move |resp| {
+        let (state, rc, reads, token) = (
+            Arc::clone(&state),
+            rc.clone(),
+            Arc::clone(&reads),
+            Arc::clone(&token),
+        );
+        async move {
+            revalidate(&state, &token).await?;
+            Ok(release(&state, &rc, &reads, resp).await)
+        }
+    })
+}
+
+/// Codes the response's errors, then audits its reads; when the audit
+/// cannot be written the data is withheld and the operation fails.
+async fn release(
+    state: &AppState,
+    rc: &RequestContext,
+    reads: &ReadLog,
+    mut resp: Response,
+) -> Response {
+    errors::normalize(&mut resp.errors, &state.metrics);
+    match audit_reads(state, rc, reads).await {
+        Ok(()) => resp,
+        Err(err) => {
+            state.metrics.count_error(err.code().as_str());
+            Response::from_errors(vec![errors::server_error(&err)])
+        }
+    }
+}
+
+/// Appends one `READ` event for the personal data an operation returned.
+async fn audit_reads(state: &AppState, rc: &RequestContext, reads: &ReadLog) -> AppResult<()> {
+    let (ids, slices) = reads.take()?;
+    if ids.is_empty() {
+        return Ok(());
+    }
+    let e = entry(rc, "READ", "Migrant", ids, slices);
+    db::run(&state.pool, move |c| {
+        db::write_tx(c, |c| Ok(audit::append(c, &[e], db::now())?))
+    })
+    .await
+}
