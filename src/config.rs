@@ -51,7 +51,7 @@ impl Default for Limits {
     fn default() -> Self {
         Limits {
             max_depth: 12,
-            max_complexity: 5000,
+            max_complexity: 20_000,
             max_aliases: 30,
             max_batch: 10,
             max_body_bytes: 1_048_576,

@@ -42,6 +42,9 @@ impl std::fmt::Debug for Verifier {
     }
 }
 
+/// Longest `sub`, `inst` or `role` accepted.
+const MAX_CLAIM_BYTES: usize = 256;
+
 fn unauth(reason: &str) -> AppError {
     AppError::Unauthenticated(reason.to_string())
 }
@@ -93,7 +96,11 @@ impl Verifier {
 
     fn validation(&self, alg: Algorithm) -> Validation {
         let mut v = Validation::new(alg);
+        // The leeway covers issuers whose clocks run ahead (`nbf`); expiry
+        // is checked to the second in `verify`, so a session ends exactly
+        // when its token does, on every transport.
         v.leeway = self.settings.leeway_secs;
+        v.validate_exp = false;
         v.validate_nbf = true;
         v.set_issuer(&[&self.settings.issuer]);
         v.set_audience(&[&self.settings.audience]);
@@ -129,9 +136,19 @@ impl Verifier {
         let header =
             decode_header(token).map_err(|_| unauth("malformed token or unsupported algorithm"))?;
         let key = self.key_for(header.alg, header.kid.as_deref())?;
-        decode::<Claims>(token, key, &self.validation(header.alg))
+        let claims = decode::<Claims>(token, key, &self.validation(header.alg))
             .map(|data| data.claims)
-            .map_err(|e| unauth(reason(e.kind())))
+            .map_err(|e| unauth(reason(e.kind())))?;
+        if claims.exp <= chrono::Utc::now().timestamp() {
+            return Err(unauth("token expired"));
+        }
+        if [&claims.sub, &claims.inst, &claims.role]
+            .iter()
+            .any(|c| c.contains('\0') || c.len() > MAX_CLAIM_BYTES)
+        {
+            return Err(unauth("token claims hold an unacceptable value"));
+        }
+        Ok(claims)
     }
 }
 

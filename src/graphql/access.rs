@@ -132,3 +132,21 @@ visibility!(
     sees_protection => Protection,
     sees_consent => Consent,
 );
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_poisoned_read_log_fails_instead_of_skipping() {
+        let log = std::sync::Arc::new(ReadLog::default());
+        let poisoner = std::sync::Arc::clone(&log);
+        let _ = std::thread::spawn(move || {
+            let _guard = poisoner.0.lock();
+            panic!("poison the lock");
+        })
+        .join();
+        assert!(log.record("m1", Slice::Identity).is_err());
+        assert!(log.take().is_err());
+    }
+}

@@ -26,6 +26,7 @@ pub struct ArrivalBoard {
     /// People not yet received.
     pub waiting: i64,
     /// People assisted, by kind.
+    #[graphql(complexity = "super::cost::ASSISTANCE_KINDS * child_complexity + 1")]
     pub assisted: Vec<AssistedCount>,
 }
 

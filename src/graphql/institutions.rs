@@ -61,6 +61,7 @@ pub struct InstitutionQuery;
 #[Object]
 impl InstitutionQuery {
     /// Every institution, active or not.
+    #[graphql(complexity = "super::cost::INSTITUTIONS * child_complexity + 1")]
     async fn institutions(&self, ctx: &Context<'_>) -> Result<Vec<Institution>> {
         caller(ctx)?;
         let list = db::run(pool(ctx)?, |c| Ok(rows::all(c)?)).await?;

@@ -72,6 +72,7 @@ pub struct ManifestCandidate {
 #[derive(SimpleObject)]
 pub struct ManifestReview {
     pub line: i32,
+    #[graphql(complexity = "super::cost::CANDIDATES * child_complexity + 1")]
     pub candidates: Vec<ManifestCandidate>,
 }
 
@@ -79,10 +80,13 @@ pub struct ManifestReview {
 #[derive(SimpleObject)]
 pub struct ManifestImport {
     /// Stored (or already present) lines.
+    #[graphql(complexity = "super::cost::MANIFEST_LINES * child_complexity + 1")]
     pub accepted: Vec<ManifestAccepted>,
     /// Lines held back for a decision at reception (`registerArrival`).
+    #[graphql(complexity = "super::cost::MANIFEST_LINES * child_complexity + 1")]
     pub review: Vec<ManifestReview>,
     /// Rejected lines, one entry per bad field.
+    #[graphql(complexity = "super::cost::MANIFEST_LINES * child_complexity + 1")]
     pub errors: Vec<ManifestError>,
 }
 

@@ -131,7 +131,10 @@ impl Migrant {
     }
 
     /// Every return to Guatemala, oldest first (RETURN).
-    #[graphql(visible = "sees_return")]
+    #[graphql(
+        visible = "sees_return",
+        complexity = "super::cost::PER_PERSON * child_complexity + 1"
+    )]
     async fn arrivals(&self, ctx: &Context<'_>) -> Result<Option<Vec<Arrival>>> {
         self.read(ctx, Slice::Return)?;
         let rows = super::loaders::of(ctx)?
@@ -156,7 +159,10 @@ impl Migrant {
     }
 
     /// Services given on arrival, oldest first (ASSISTANCE).
-    #[graphql(visible = "sees_assistance")]
+    #[graphql(
+        visible = "sees_assistance",
+        complexity = "super::cost::PER_PERSON * child_complexity + 1"
+    )]
     async fn assistance(&self, ctx: &Context<'_>) -> Result<Option<Vec<Assistance>>> {
         self.read(ctx, Slice::Assistance)?;
         let rows = super::loaders::of(ctx)?
@@ -193,7 +199,10 @@ impl Migrant {
     }
 
     /// Consents to share (CONSENT); partners see only their own.
-    #[graphql(visible = "sees_consent")]
+    #[graphql(
+        visible = "sees_consent",
+        complexity = "super::cost::PER_PERSON * child_complexity + 1"
+    )]
     async fn consents(&self, ctx: &Context<'_>) -> Result<Option<Vec<Consent>>> {
         self.read(ctx, Slice::Consent)?;
         let rows = super::loaders::of(ctx)?

@@ -5,6 +5,7 @@ pub mod assistance;
 pub mod audit;
 pub mod board;
 pub mod consent;
+pub mod cost;
 pub mod events;
 pub mod flights;
 pub mod institutions;

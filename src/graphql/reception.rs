@@ -56,6 +56,7 @@ pub struct ArrivalRegistration {
     /// The arrival (unless `CANDIDATES`).
     pub arrival: Option<Arrival>,
     /// Ranked candidates (only with `CANDIDATES`).
+    #[graphql(complexity = "super::cost::CANDIDATES * child_complexity + 1")]
     pub candidates: Vec<MatchCandidate>,
 }
 

@@ -21,6 +21,7 @@ pub struct Department {
 #[ComplexObject]
 impl Department {
     /// The department's municipalities, by code.
+    #[graphql(complexity = "super::cost::MUNICIPALITIES_PER_DEPARTMENT * child_complexity + 1")]
     async fn municipalities(&self, ctx: &Context<'_>) -> Result<Vec<Municipality>> {
         let loaders = super::loaders::of(ctx)?;
         let rows = loaders
@@ -90,6 +91,7 @@ pub struct ReferenceQuery;
 #[Object]
 impl ReferenceQuery {
     /// Guatemala's 22 departments (each with its municipalities).
+    #[graphql(complexity = "super::cost::DEPARTMENTS * child_complexity + 1")]
     async fn departments(&self, ctx: &Context<'_>) -> Result<Vec<Department>> {
         caller(ctx)?;
         let rows = db::run(pool(ctx)?, |c| Ok(reference::all_departments(c)?)).await?;

@@ -110,3 +110,40 @@ pub fn consent_is_active(
 ) -> bool {
     revoked_at.is_none() && expires_at.is_none_or(|e| e > now)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_roles_that_see_every_row_get_the_capability() {
+        for role in Role::all() {
+            assert_eq!(
+                all_rows(role).is_ok(),
+                row_scope(role) == RowScope::All,
+                "{role:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn partners_see_only_their_own_consents() {
+        assert_eq!(consent_view(Role::IomReception, "IOM"), ConsentView::All);
+        assert_eq!(
+            consent_view(Role::UniversityOfficer, "USAC"),
+            ConsentView::Own("USAC".into())
+        );
+    }
+
+    #[test]
+    fn a_consent_is_active_until_revoked_or_expired() {
+        let now = chrono::DateTime::from_timestamp(1_800_000_000, 0)
+            .unwrap()
+            .naive_utc();
+        let hour = chrono::Duration::hours(1);
+        assert!(consent_is_active(None, None, now));
+        assert!(consent_is_active(None, Some(now + hour), now));
+        assert!(!consent_is_active(None, Some(now), now));
+        assert!(!consent_is_active(Some(now - hour), None, now));
+    }
+}

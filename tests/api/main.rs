@@ -4,6 +4,8 @@
 mod support;
 
 mod arrival_day;
+mod attacks_input;
+mod attacks_ws;
 mod audit;
 mod auth;
 mod consent;

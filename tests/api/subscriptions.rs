@@ -1,61 +1,12 @@
 //! Subscriptions over WebSocket (`graphql-transport-ws`): token checked at
 //! `connection_init`, every event filtered through the subscriber's policy.
 
-use std::time::Duration;
-
-use awc::ws::{Frame, Message};
-use futures_util::{SinkExt, StreamExt};
 use serde_json::{json, Value};
 
 use crate::arrival_day::schedule;
 use crate::db_tests;
+use crate::support::ws::{connect, next_json, subscribe};
 use crate::support::{person, TestApp};
-
-type Conn = actix_codec::Framed<awc::BoxedSocket, awc::ws::Codec>;
-
-async fn next_json(conn: &mut Conn) -> Option<Value> {
-    loop {
-        let frame = actix_rt::time::timeout(Duration::from_secs(15), conn.next())
-            .await
-            .ok()??
-            .ok()?;
-        match frame {
-            Frame::Text(bytes) => return serde_json::from_slice(&bytes).ok(),
-            Frame::Close(_) => return None,
-            _ => continue,
-        }
-    }
-}
-
-async fn connect(app: &TestApp, token: &str) -> Option<Conn> {
-    let url = format!("{}/graphql/ws", app.base.replace("http://", "ws://"));
-    let (_, mut conn) = awc::Client::new()
-        .ws(url)
-        .protocols(["graphql-transport-ws"])
-        .connect()
-        .await
-        .ok()?;
-    let init =
-        json!({"type": "connection_init", "payload": {"Authorization": format!("Bearer {token}")}});
-    conn.send(Message::Text(init.to_string().into()))
-        .await
-        .ok()?;
-    let ack = next_json(&mut conn).await?;
-    (ack["type"] == "connection_ack").then_some(conn)
-}
-
-async fn subscribe(conn: &mut Conn, query: &str) {
-    let msg = json!({"id": "1", "type": "subscribe", "payload": {"query": query}});
-    conn.send(Message::Text(msg.to_string().into()))
-        .await
-        .unwrap();
-    // A ping/pong round trip: the subscription is in place once it returns.
-    conn.send(Message::Text(json!({"type": "ping"}).to_string().into()))
-        .await
-        .unwrap();
-    let pong = next_json(conn).await.unwrap();
-    assert_eq!(pong["type"], "pong", "{pong}");
-}
 
 const ARRIVALS: &str =
     "subscription { arrivals { migrant { id givenNames } arrival { flightId } } }";

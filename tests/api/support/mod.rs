@@ -2,6 +2,7 @@
 //! test, and real signed tokens.
 
 pub mod db;
+pub mod ws;
 
 use std::future::Future;
 use std::io::Write;
@@ -21,6 +22,19 @@ pub const SECRET: &str = "test-secret-0123456789-abcdefghijklmnopqrstuvwxyz";
 /// `REINTEGRA_TEST_REQUIRE_POSTGRES=1` makes that a failure.
 pub async fn run<F, Fut>(backend: Backend, name: &str, body: F)
 where
+    F: FnOnce(TestApp) -> Fut,
+    Fut: Future<Output = ()>,
+{
+    run_with(backend, name, |_| {}, body).await;
+}
+
+/// [`run`] with adjusted settings (tight limits for attack tests).
+pub async fn run_with<F, Fut>(
+    backend: Backend,
+    name: &str,
+    tweak: impl FnOnce(&mut Settings),
+    body: F,
+) where
     F: FnOnce(TestApp) -> Fut,
     Fut: Future<Output = ()>,
 {
@@ -44,8 +58,7 @@ where
             }
         },
     };
-    let app = TestApp::spawn(backend, db, |_| {});
-    body(app).await;
+    body(TestApp::spawn(backend, db, tweak)).await;
 }
 
 fn backend_selected(backend: Backend) -> bool {
@@ -70,6 +83,26 @@ macro_rules! db_tests {
                 #[actix_rt::test]
                 async fn postgres() {
                     $crate::support::run($crate::support::Backend::Postgres, concat!(module_path!()), super::$name).await
+                }
+            }
+        )*
+    };
+}
+
+/// [`db_tests!`] for apps with adjusted settings:
+/// `db_tests_with!(tweak; name, …)` expects `fn tweak(&mut Settings)` too.
+#[macro_export]
+macro_rules! db_tests_with {
+    ($tweak:ident; $($name:ident),* $(,)?) => {
+        $(
+            mod $name {
+                #[actix_rt::test]
+                async fn sqlite() {
+                    $crate::support::run_with($crate::support::Backend::Sqlite, concat!(module_path!()), super::$tweak, super::$name).await
+                }
+                #[actix_rt::test]
+                async fn postgres() {
+                    $crate::support::run_with($crate::support::Backend::Postgres, concat!(module_path!()), super::$tweak, super::$name).await
                 }
             }
         )*
