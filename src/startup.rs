@@ -11,6 +11,7 @@ use tracing_actix_web::{RequestId, TracingLogger};
 
 use crate::auth::Verifier;
 use crate::config::Settings;
+use crate::db::audit_committer::AuditCommitter;
 use crate::db::{self, DbPool, StatementCounter};
 use crate::error::StartupError;
 use crate::graphql::build_schema;
@@ -28,6 +29,8 @@ pub fn build_state(
     let verifier = Arc::new(Verifier::new(&settings.jwt)?);
     let metrics = Metrics::new().map_err(|e| StartupError::Other(format!("metrics: {e}")))?;
     let events = EventBus::default();
+    let audit = AuditCommitter::start(pool.clone())
+        .map_err(|e| StartupError::Other(format!("audit committer: {e}")))?;
     let schema = build_schema(pool.clone(), settings.clone(), events.clone());
     let rate_limiter = http::rate_limiter(settings.limits.rate_per_minute);
     let address_limiter = http::rate_limiter(settings.limits.unauthenticated_rate_per_minute);
@@ -39,6 +42,7 @@ pub fn build_state(
         metrics,
         rate_limiter,
         address_limiter,
+        audit,
         events,
         statements,
     }))

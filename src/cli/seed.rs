@@ -43,6 +43,7 @@ pub fn run(settings: &Settings, n: u32, seed: u64) -> Result<(), StartupError> {
             AppError::Internal(detail) => StartupError::Database(detail),
             other => StartupError::Database(other.to_string()),
         })?;
+    crate::db::analyze(&mut conn).map_err(|e| StartupError::Database(e.to_string()))?;
     println!(
         "seeded {} migrants, {} arrivals on {} flights, {} assistance records, {} consents in {:.1}s",
         counts.migrants,

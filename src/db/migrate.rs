@@ -38,5 +38,7 @@ pub fn connect_and_migrate(url: &str) -> Result<usize, StartupError> {
         )
         .map_err(|e| StartupError::Database(e.to_string()))?;
     }
-    run_pending(&mut conn)
+    let applied = run_pending(&mut conn)?;
+    super::analyze(&mut conn).map_err(|e| StartupError::Database(format!("analyze: {e}")))?;
+    Ok(applied)
 }

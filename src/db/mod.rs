@@ -4,6 +4,7 @@
 pub mod arrivals;
 pub mod assistance;
 pub mod audit;
+pub mod audit_committer;
 pub mod consents;
 pub mod flights;
 pub mod idempotency;
@@ -124,9 +125,24 @@ pub fn build_pool(
         .max_size(size.max(1))
         .min_idle(Some(0))
         .connection_timeout(timeout)
-        .test_on_check_out(true)
+        // No `SELECT 1` per checkout: a connection that died is found
+        // broken by the query that uses it, and the pool replaces it.
+        .test_on_check_out(false)
         .connection_customizer(Box::new(setup))
         .build_unchecked(manager))
+}
+
+/// Refreshes the planner's statistics, after migrations and bulk loads: a
+/// planner that believes a table holds one row picks plans that are fine
+/// at ten rows and hopeless at a million.
+pub fn analyze(conn: &mut DbConnection) -> diesel::QueryResult<()> {
+    match conn {
+        DbConnection::Pg(c) => c.batch_execute("ANALYZE"),
+        // A bounded sample per index keeps this to milliseconds at any size.
+        DbConnection::Sqlite(c) => {
+            c.batch_execute("PRAGMA analysis_limit = 1000; ANALYZE; PRAGMA optimize;")
+        }
+    }
 }
 
 /// Runs blocking database work on actix's blocking thread pool.

@@ -14,7 +14,6 @@ use async_graphql::{Request, Response};
 use futures_util::{Stream, StreamExt};
 
 use crate::auth::{self, Identity};
-use crate::db::{self, audit};
 use crate::error::{AppError, AppResult};
 use crate::graphql::access::ReadLog;
 use crate::graphql::loaders::Loaders;
@@ -150,9 +149,8 @@ async fn audit_reads(state: &AppState, rc: &RequestContext, reads: &ReadLog) -> 
     if ids.is_empty() {
         return Ok(());
     }
-    let e = entry(rc, "READ", "Migrant", ids, slices);
-    db::run(&state.pool, move |c| {
-        db::write_tx(c, |c| Ok(audit::append(c, &[e], db::now())?))
-    })
-    .await
+    state
+        .audit
+        .record(entry(rc, "READ", "Migrant", ids, slices))
+        .await
 }

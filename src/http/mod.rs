@@ -15,6 +15,7 @@ use std::num::NonZeroU32;
 
 use crate::auth::Verifier;
 use crate::config::Settings;
+use crate::db::audit_committer::AuditCommitter;
 use crate::db::{self, DbPool, StatementCounter};
 use crate::error::{AppError, ErrorCode};
 use crate::graphql::events::EventBus;
@@ -37,6 +38,8 @@ pub struct AppState {
     pub rate_limiter: DefaultKeyedRateLimiter<String>,
     /// Per-address budget of requests with a missing or invalid token.
     pub address_limiter: DefaultKeyedRateLimiter<IpAddr>,
+    /// The group committer of read events.
+    pub audit: AuditCommitter,
     /// Domain events, for subscriptions and for sessions to notice
     /// institution changes at once.
     pub events: EventBus,

@@ -84,8 +84,31 @@ async fn deleting_the_tail_is_detected(app: TestApp) {
     assert_eq!(body["data"]["auditChain"]["firstBrokenSeq"], 2, "{body}");
 }
 
+async fn concurrent_readers_each_leave_one_chained_event(app: TestApp) {
+    let id = app.register(person("Ana", "Quej", 1)).await;
+    let q = "query($id: ID!) { migrant(id: $id) { givenNames } }";
+    let readers = (0..200).map(|n| {
+        let token = app.token_as("IOM", "iom_caseworker", &format!("reader{n}@iom"));
+        let (app, vars) = (&app, json!({"id": id}));
+        async move { app.gql(&token, q, vars).await }
+    });
+    for (_, body) in futures_util::future::join_all(readers).await {
+        assert_eq!(body["data"]["migrant"]["givenNames"], "Ana", "{body}");
+    }
+    let admin = app.token("IOM", "iom_admin");
+    let count = "query($r: String) { auditEvents(first: 1, filter: {recordId: $r, action: \"READ\"}) { totalCount } }";
+    let (_, body) = app.gql(&admin, count, json!({"r": id})).await;
+    assert_eq!(body["data"]["auditEvents"]["totalCount"], 200, "{body}");
+    let (_, body) = app.gql(&admin, CHAIN, json!({})).await;
+    let chain = &body["data"]["auditChain"];
+    assert_eq!(chain["ok"], true, "{body}");
+    // The registration, then one event per reader.
+    assert_eq!(chain["checked"], 201, "{body}");
+}
+
 db_tests!(
     reads_and_writes_are_audited,
     tampering_breaks_the_chain,
-    deleting_the_tail_is_detected
+    deleting_the_tail_is_detected,
+    concurrent_readers_each_leave_one_chained_event
 );

@@ -75,4 +75,29 @@ async fn migrations_are_reversible(app: TestApp) {
     assert_eq!(body["data"]["departments"].as_array().unwrap().len(), 22);
 }
 
-db_tests!(migrations_are_reversible);
+#[derive(diesel::QueryableByName)]
+struct Count {
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    n: i64,
+}
+
+async fn migrate_leaves_planner_statistics(app: TestApp) {
+    use diesel::{Connection, RunQueryDsl};
+    let url = reintegra::db::normalize_url(&app.db.url);
+    let mut conn = reintegra::db::DbConnection::establish(&url).unwrap();
+    let sql = match app.backend {
+        crate::support::Backend::Sqlite => {
+            "SELECT count(*) AS n FROM sqlite_stat1 WHERE tbl = 'municipalities'"
+        }
+        crate::support::Backend::Postgres => {
+            "SELECT count(*) AS n FROM pg_statistic s JOIN pg_class c ON c.oid = s.starelid \
+             WHERE c.relname = 'municipalities'"
+        }
+    };
+    let stats = diesel::sql_query(sql)
+        .get_result::<Count>(&mut conn)
+        .unwrap();
+    assert!(stats.n > 0, "no statistics after migrate");
+}
+
+db_tests!(migrations_are_reversible, migrate_leaves_planner_statistics);
