@@ -109,7 +109,7 @@ fn seed_all(conn: &mut DbConnection, n: usize, seed: u64, anchor: i64) -> AppRes
         flights::insert(conn, &new_flights)?;
         arrivals::insert(conn, &batch.arrivals)?;
         assistance::insert(conn, &help)?;
-        consents::insert(conn, &batch.consents)?;
+        consents::insert_bulk(conn, &batch.consents)?;
         counts.flights += new_flights.len();
         counts.assistance += help.len();
         counts.migrants += batch.migrants.len();
@@ -117,6 +117,7 @@ fn seed_all(conn: &mut DbConnection, n: usize, seed: u64, anchor: i64) -> AppRes
         counts.consents += batch.consents.len();
         left -= size;
     }
+    crate::db::scope_counts::rebuild(conn)?;
     audit::append(conn, &[seed_event(n, seed)], crate::db::now())?;
     Ok(counts)
 }

@@ -6,7 +6,7 @@ use diesel::prelude::*;
 use diesel::dsl;
 
 use super::schema::consents;
-use super::DbConnection;
+use super::{scope_counts, DbConnection};
 use crate::policy::{self, ConsentView};
 
 /// A consent row.
@@ -75,22 +75,30 @@ pub fn by_id(conn: &mut DbConnection, id: &str) -> QueryResult<Option<ConsentRow
         .optional()
 }
 
-/// Inserts consents.
+/// Inserts consents and counts them into the scope counts.
 pub fn insert(conn: &mut DbConnection, rows: &[ConsentRow]) -> QueryResult<()> {
+    insert_bulk(conn, rows)?;
+    scope_counts::record(conn, rows, 1)
+}
+
+/// Inserts consents without counting them: only for bulk loads that call
+/// [`scope_counts::rebuild`] before they commit.
+pub fn insert_bulk(conn: &mut DbConnection, rows: &[ConsentRow]) -> QueryResult<()> {
     for chunk in rows.chunks(500) {
         crate::insert_batch!(conn, consents::table, chunk)?;
     }
     Ok(())
 }
 
-/// Marks a consent revoked if it is not already; returns rows changed.
+/// Marks a consent revoked if it is not already, and takes it out of the
+/// scope counts; returns rows changed.
 pub fn revoke(
     conn: &mut DbConnection,
     id: &str,
     by: &str,
     at: NaiveDateTime,
 ) -> QueryResult<usize> {
-    diesel::update(
+    let changed = diesel::update(
         consents::table
             .find(id)
             .filter(consents::revoked_at.is_null()),
@@ -100,5 +108,11 @@ pub fn revoke(
         consents::revoked_by.eq(by),
         consents::version.eq(consents::version + 1),
     ))
-    .execute(conn)
+    .execute(conn)?;
+    if changed == 1 {
+        if let Some(row) = by_id(conn, id)? {
+            scope_counts::record(conn, &[row], -1)?;
+        }
+    }
+    Ok(changed)
 }

@@ -5,7 +5,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
 use super::schema::migrants;
-use super::DbConnection;
+use super::{scope_counts, DbConnection};
 use crate::policy::AllRows;
 
 /// A migrant row, every column; the GraphQL layer decides what is shown.
@@ -100,6 +100,11 @@ pub fn update_if_version(
     row: &MigrantRow,
     expected: i32,
 ) -> QueryResult<bool> {
+    let before: Option<(Option<String>, bool)> = migrants::table
+        .find(&row.id)
+        .select((migrants::origin_department_code, migrants::do_not_share))
+        .first(conn)
+        .optional()?;
     let mut next = row.clone();
     next.version = expected + 1;
     let changed = diesel::update(
@@ -109,5 +114,12 @@ pub fn update_if_version(
     )
     .set(&next)
     .execute(conn)?;
+    if let (1, Some((dept, dns))) = (changed, before) {
+        let after = (
+            row.origin_department_code.as_deref().unwrap_or(""),
+            row.do_not_share,
+        );
+        scope_counts::person_changed(conn, &row.id, (dept.as_deref().unwrap_or(""), dns), after)?;
+    }
     Ok(changed == 1)
 }

@@ -14,6 +14,7 @@ pub mod migrate;
 pub mod reference;
 pub mod schema;
 pub mod scope;
+pub mod scope_counts;
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;

@@ -164,6 +164,16 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    consent_counts (institution_code, purpose, department_code, expires_on) {
+        institution_code -> Text,
+        purpose -> Text,
+        department_code -> Text,
+        expires_on -> Date,
+        n -> BigInt,
+    }
+}
+
 diesel::joinable!(municipalities -> departments (department_code));
 diesel::joinable!(arrivals -> migrants (migrant_id));
 diesel::joinable!(consents -> migrants (migrant_id));
@@ -181,4 +191,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     idempotency_keys,
     flights,
     assistance,
+    consent_counts,
 );

@@ -62,18 +62,11 @@ pub fn visible_as(f: &RowFilter, shape: Shape) -> ScopedMigrants<'static> {
             .filter(shared)
             .filter(migrants::latest_arrival_at.ge(f.minex_cutoff))
             .filter(migrants::latest_arrival_at.le(f.now)),
-        RowScope::EmploymentConsent => q.filter(shared).filter(has_active_consent(
-            f.institution_code.clone(),
-            "EMPLOYMENT",
-            f.now,
-            shape,
-        )),
-        RowScope::EducationConsent => q.filter(shared).filter(has_active_consent(
-            f.institution_code.clone(),
-            "EDUCATION",
-            f.now,
-            shape,
-        )),
+        RowScope::EmploymentConsent | RowScope::EducationConsent => {
+            let purpose = f.scope.consent_purpose().unwrap_or("");
+            let consented = has_active_consent(f.institution_code.clone(), purpose, f.now, shape);
+            q.filter(shared).filter(consented)
+        }
     }
 }
 

@@ -14,6 +14,7 @@ use super::{caller, pool};
 use crate::db::migrants::MigrantRow;
 use crate::db::schema::migrants;
 use crate::db::scope::{self, ScopedMigrants};
+use crate::db::scope_counts;
 use crate::db::{self};
 use crate::domain::geography::MunicipalityCode;
 use crate::domain::person::{ConsentPurpose, NameQuery, StoredEnum};
@@ -142,13 +143,26 @@ impl MigrantConnection {
     /// How many records match, across all pages (only those the caller may see).
     async fn total_count(&self, ctx: &Context<'_>) -> Result<i64> {
         let (rows, filter) = (self.rows.clone(), self.filter.clone());
-        let n = db::run(pool(ctx)?, move |c| {
-            Ok(build(&rows, &filter, scope::Shape::Count)
-                .count()
-                .get_result(c)?)
-        })
-        .await?;
+        let n = db::run(pool(ctx)?, move |c| count(c, &rows, &filter)).await?;
         Ok(n)
+    }
+}
+
+/// A consent scope, unfiltered or by department, is answered from the
+/// maintained counts (`db::scope_counts`); anything else counts rows.
+fn count(conn: &mut db::DbConnection, rows: &RowFilter, f: &CheckedFilter) -> AppResult<i64> {
+    let by_counts = f.name.is_none() && f.municipality.is_none() && f.arrived.is_none();
+    match (rows.scope.consent_purpose(), by_counts, &f.consent) {
+        (Some(purpose), true, None) => Ok(scope_counts::count(
+            conn,
+            &rows.institution_code,
+            purpose,
+            f.department.as_deref(),
+            rows.now,
+        )?),
+        _ => Ok(build(rows, f, scope::Shape::Count)
+            .count()
+            .get_result(conn)?),
     }
 }
 

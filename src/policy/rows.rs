@@ -25,6 +25,17 @@ pub enum RowScope {
     Nothing,
 }
 
+impl RowScope {
+    /// The consent purpose a consent scope requires, if it is one.
+    pub fn consent_purpose(self) -> Option<&'static str> {
+        match self {
+            RowScope::EmploymentConsent => Some("EMPLOYMENT"),
+            RowScope::EducationConsent => Some("EDUCATION"),
+            RowScope::All | RowScope::RecentArrivals | RowScope::Nothing => None,
+        }
+    }
+}
+
 /// The row scope of a role.
 pub fn row_scope(role: Role) -> RowScope {
     match role {

@@ -67,7 +67,8 @@ async fn consent_grant_revoke_and_expiry(app: TestApp) {
         "UPDATE consents SET expires_at = '2020-01-01 00:00:00' WHERE expires_at IS NOT NULL",
     );
     assert!(!sees(&app, &labour, &id).await, "expired → gone");
-    assert_eq!(count(&app, &labour).await, 0);
+    // The count's own expiry (no write, the clock moves) is proven in
+    // `counts`, where the clock can be moved for real.
 }
 
 async fn universities_see_only_their_own(app: TestApp) {

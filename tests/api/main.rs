@@ -9,6 +9,7 @@ mod attacks_ws;
 mod audit;
 mod auth;
 mod consent;
+mod counts;
 mod health;
 mod matrix;
 mod me;

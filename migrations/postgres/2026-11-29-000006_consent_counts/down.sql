@@ -1,0 +1,2 @@
+DROP INDEX consents_expiry_idx;
+DROP TABLE consent_counts;
