@@ -14,6 +14,7 @@ mod health;
 mod matrix;
 mod me;
 mod migrants;
+mod migrations;
 mod reference;
 mod schema;
 mod subscriptions;
