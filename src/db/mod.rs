@@ -5,6 +5,7 @@ pub mod arrivals;
 pub mod assistance;
 pub mod audit;
 pub mod audit_committer;
+pub mod bulk;
 pub mod consents;
 pub mod flights;
 pub mod idempotency;

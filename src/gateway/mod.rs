@@ -3,6 +3,7 @@
 //! limits, and the audit of personal data read. `http::graphql` (POST/GET)
 //! and `http::ws` (WebSocket) only translate their framing to and from it.
 
+pub mod depth;
 pub mod errors;
 pub mod input;
 pub mod shape;
@@ -63,6 +64,7 @@ pub fn check(state: &AppState, requests: &mut [Request], is_get: bool) -> AppRes
         // A syntax error is reported by execution, with its position.
         let Ok(doc) = r.parsed_query() else { continue };
         width.add(doc, limits.max_aliases)?;
+        depth::check(doc, limits.max_depth)?;
         input::check_document(doc, limits.max_string_chars)?;
         if is_get {
             shape::check_query_only(doc)?;

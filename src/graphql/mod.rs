@@ -77,9 +77,11 @@ pub fn build_schema(pool: DbPool, settings: Settings, events: events::EventBus) 
     .data(pool)
     .data(settings)
     .data(events)
-    .limit_depth(limits.max_depth)
+    // Depth is checked by the gateway (`gateway::depth`), which lets the
+    // standard introspection query through; this bounds the validator's
+    // own recursion against documents no limit there could reach.
     .limit_complexity(limits.max_complexity)
-    .limit_recursive_depth(limits.max_depth.max(16))
+    .limit_recursive_depth(64)
     .limit_directives(8)
     .finish()
 }

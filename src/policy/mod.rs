@@ -1,4 +1,4 @@
-//! The access policy of DESIGN §2, as data in one place.
+//! The access policy (docs/access-policy.md), as data in one place.
 //!
 //! Every resolver, list, count and mutation asks this module what the caller
 //! may read or write; nothing else in the code decides access.
@@ -98,7 +98,7 @@ impl Slice {
     }
 }
 
-/// The matrix of DESIGN §2: one row per role (an exhaustive match, so a new
+/// The matrix of docs/access-policy.md: one row per role (an exhaustive match, so a new
 /// role does not compile without its row), columns in the order of
 /// [`Slice::ALL`]. Some cells carry a further condition, applied where the
 /// data is: reception and MINEX write only their own assistance kinds
@@ -149,7 +149,7 @@ pub fn writable_slices(role: Role) -> Vec<Slice> {
         .collect()
 }
 
-/// Services recorded at arrival (DESIGN §3, Assistance).
+/// Services recorded at arrival, each by whom and when.
 #[derive(Enum, Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[graphql(rename_items = "SCREAMING_SNAKE_CASE")]
 pub enum AssistanceKind {

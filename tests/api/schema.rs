@@ -21,3 +21,58 @@ fn schema_file_matches_running_schema() {
         "schema.graphql is out of date: run `cargo run -- export-schema --output schema.graphql`"
     );
 }
+
+/// graphql-js 16's `getIntrospectionQuery()` (with descriptions, specifiedBy,
+/// directive repeatability and deprecated input values), as GraphiQL,
+/// graphql-inspector and `gql` send it.
+const STANDARD_INTROSPECTION: &str = r#"
+query IntrospectionQuery {
+  __schema {
+    queryType { name } mutationType { name } subscriptionType { name }
+    types { ...FullType }
+    directives { name description isRepeatable locations args(includeDeprecated: true) { ...InputValue } }
+  }
+}
+fragment FullType on __Type {
+  kind name description specifiedByURL
+  fields(includeDeprecated: true) { name description args(includeDeprecated: true) { ...InputValue } type { ...TypeRef } isDeprecated deprecationReason }
+  inputFields(includeDeprecated: true) { ...InputValue }
+  interfaces { ...TypeRef }
+  enumValues(includeDeprecated: true) { name description isDeprecated deprecationReason }
+  possibleTypes { ...TypeRef }
+}
+fragment InputValue on __InputValue { name description type { ...TypeRef } defaultValue isDeprecated deprecationReason }
+fragment TypeRef on __Type {
+  kind name
+  ofType { kind name ofType { kind name ofType { kind name ofType { kind name ofType { kind name
+    ofType { kind name ofType { kind name ofType { kind name ofType { kind name } } } } } } } } }
+}"#;
+
+async fn standard_introspection_works_under_default_limits(app: crate::support::TestApp) {
+    let (_, body) = app
+        .gql(
+            &app.token("MINTRAB", "labour_officer"),
+            STANDARD_INTROSPECTION,
+            serde_json::json!({}),
+        )
+        .await;
+    assert!(body.get("errors").is_none(), "{body}");
+    let types = body["data"]["__schema"]["types"].as_array().expect("types");
+    assert!(types.iter().any(|t| t["name"] == "Migrant"), "{body}");
+    // Introspection may nest deep, not wide: lists inside lists are bounded.
+    let wide = "{ __schema { types { fields { type { fields { type { fields { name } } } } } } } }";
+    let (_, body) = app
+        .gql(
+            &app.token("MINTRAB", "labour_officer"),
+            wide,
+            serde_json::json!({}),
+        )
+        .await;
+    assert_eq!(
+        crate::support::error_code(&body).as_deref(),
+        Some("QUERY_TOO_COMPLEX"),
+        "{body}"
+    );
+}
+
+crate::db_tests!(standard_introspection_works_under_default_limits);

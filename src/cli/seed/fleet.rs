@@ -30,6 +30,19 @@ fn stable_id(name: &str) -> String {
     Uuid::new_v5(&Uuid::NAMESPACE_OID, name.as_bytes()).to_string()
 }
 
+/// The id of the `n`th service of an arrival: the arrival's (rising) id
+/// with its last byte replaced, so services follow their arrival in the
+/// index as arrivals do (see `Generator::uuid`).
+fn service_id(arrival_id: &str, n: u8) -> String {
+    let mut bytes = Uuid::parse_str(arrival_id)
+        .map(|u| *u.as_bytes())
+        .unwrap_or_else(|_| *Uuid::new_v5(&Uuid::NAMESPACE_OID, arrival_id.as_bytes()).as_bytes());
+    bytes[15] = n;
+    uuid::Builder::from_custom_bytes(bytes)
+        .into_uuid()
+        .to_string()
+}
+
 /// The flights of one seed run.
 pub struct Fleet {
     interval_days: i64,
@@ -39,7 +52,7 @@ pub struct Fleet {
 }
 
 impl Fleet {
-    /// Sizes flights for about 100 people each (DESIGN: 80–150 a charter),
+    /// Sizes flights for about 100 people each (charters carry 80–150),
     /// and loads the flights earlier runs created.
     pub fn new(conn: &mut DbConnection, people: usize) -> AppResult<Self> {
         let arrivals_per_day = (people as f64 * 1.3 / (6.0 * 365.0)).max(0.01);
@@ -155,10 +168,11 @@ fn assistance_for(arrival_id: &str, at: NaiveDateTime, m: &MigrantRow) -> Vec<As
     }
     kinds
         .into_iter()
-        .map(|(kind, inst, minutes)| {
+        .enumerate()
+        .map(|(n, (kind, inst, minutes))| {
             let given = at + Duration::minutes(minutes);
             AssistanceRow {
-                id: stable_id(&format!("{arrival_id}:{kind}")),
+                id: service_id(arrival_id, n as u8),
                 migrant_id: m.id.clone(),
                 arrival_id: Some(arrival_id.to_string()),
                 kind: kind.into(),

@@ -1,0 +1,271 @@
+#!/usr/bin/env python3
+"""Reintegra benchmark: the API against the same work done straight in SQL.
+
+One command seeds N synthetic people on SQLite or PostgreSQL, starts a
+release `reintegra serve`, drives it with wrk (installed from Debian's
+packages when missing), then runs the equivalent SQL straight against the
+same database in the same run (pgbench on PostgreSQL, a threaded sqlite3
+client on SQLite) and prints, per scenario, requests/s, p50, p99 and the
+ratio API / direct SQL.
+
+    python3 benches/bench.py --backend sqlite --people 100000
+    python3 benches/bench.py --backend postgres --people 1000000 --duration 15
+
+Loopback only; nothing leaves the machine. See the README, "Performance".
+"""
+import argparse, json, os, re, shutil, subprocess, sys, tempfile, time, urllib.request
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import bench_sql  # noqa: E402  (the direct-SQL side)
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BINARY = os.path.join(ROOT, "target", "release", "reintegra")
+PORT = 18080
+URL = f"http://127.0.0.1:{PORT}/graphql"
+PG_ADMIN = os.environ.get("REINTEGRA_BENCH_PG_ADMIN", "postgres://postgres@127.0.0.1:5432/postgres")
+
+LIST = ("{ migrants(first: 20) { edges { node { id givenNames familyNames "
+        "originMunicipality { name department { name } } consents { institution { code } purpose } } } } }")
+LIST_COUNT = LIST.replace("{ migrants(first: 20) {", "{ migrants(first: 20) { totalCount", 1)
+MINEX = ("{ migrants(first: 20) { edges { node { id givenNames familyNames "
+         "health { needsMedicalAttention } } } } }")
+SEARCH = ("{ migrants(first: 20, filter: {name: \"lopez garcia\"}) { edges { node { id givenNames "
+          "familyNames } } } }")
+BY_ID = "query($id: ID!) { migrant(id: $id) { id givenNames familyNames phone } }"
+
+
+def ensure_wrk():
+    if shutil.which("wrk"):
+        return
+    print("wrk not found: installing it from Debian's packages", flush=True)
+    sudo = [] if os.geteuid() == 0 else ["sudo"]
+    subprocess.run(sudo + ["apt-get", "install", "-y", "wrk"], check=False)
+    if not shutil.which("wrk"):
+        subprocess.run(sudo + ["apt-get", "update"], check=True)
+        subprocess.run(sudo + ["apt-get", "install", "-y", "wrk"], check=True)
+
+
+def database_url(backend, people, workdir):
+    if backend == "sqlite":
+        return os.path.join(workdir, f"bench-{people}.db")
+    return PG_ADMIN.rsplit("/", 1)[0] + f"/reintegra_bench_{people}"
+
+
+def reset_database(backend, url):
+    if backend == "sqlite":
+        for suffix in ("", "-wal", "-shm"):
+            if os.path.exists(url + suffix):
+                os.remove(url + suffix)
+        return
+    name = url.rsplit("/", 1)[1]
+    subprocess.run(["psql", PG_ADMIN, "-qc", f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'], check=True)
+    subprocess.run(["psql", PG_ADMIN, "-qc", f'CREATE DATABASE "{name}"'], check=True)
+
+
+def seed(url, people):
+    env = dict(os.environ, REINTEGRA_DATABASE_URL=url)
+    started = time.time()
+    proc = subprocess.Popen(["/usr/bin/time", "-f", "maxrss_kb=%M", BINARY, "seed", "--demo", str(people)],
+                            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    out, err = proc.communicate()
+    if proc.returncode != 0:
+        sys.exit(f"seed failed: {err}")
+    rss = re.search(r"maxrss_kb=(\d+)", err)
+    return time.time() - started, int(rss.group(1)) // 1024 if rss else None, out.strip().splitlines()[-1]
+
+
+def serve(url):
+    env = dict(os.environ, REINTEGRA_DATABASE_URL=url, REINTEGRA_BIND=f"127.0.0.1:{PORT}",
+               REINTEGRA_RATE_LIMIT_PER_MINUTE="100000000", REINTEGRA_LOG="warn",
+               REINTEGRA_DB_POOL_SIZE=os.environ.get("REINTEGRA_DB_POOL_SIZE", "16"))
+    log = open(os.path.join(tempfile.gettempdir(), "reintegra-bench-serve.log"), "w")
+    proc = subprocess.Popen([BINARY, "serve"], env=env, stdout=log, stderr=log)
+    for _ in range(600):
+        try:
+            if urllib.request.urlopen(f"http://127.0.0.1:{PORT}/readyz", timeout=1).status == 200:
+                return proc
+        except OSError:
+            time.sleep(0.1)
+    proc.kill()
+    sys.exit("the server did not become ready")
+
+
+def token(inst, role):
+    out = subprocess.run([BINARY, "token", "--institution", inst, "--role", role,
+                          "--subject", f"bench@{inst.lower()}", "--ttl", "2h"],
+                         check=True, capture_output=True, text=True).stdout
+    return out.strip().splitlines()[-1]
+
+
+def gql(tok, query, variables=None):
+    body = json.dumps({"query": query, "variables": variables or {}}).encode()
+    req = urllib.request.Request(URL, data=body, headers={
+        "Content-Type": "application/json", "Authorization": f"Bearer {tok}"})
+    return json.load(urllib.request.urlopen(req, timeout=60))
+
+
+def lua_static(tok, body):
+    return (f'wrk.method = "POST"\nwrk.body = {json.dumps(json.dumps(body))}\n'
+            f'wrk.headers["Content-Type"] = "application/json"\n'
+            f'wrk.headers["Authorization"] = "Bearer {tok}"\n' + LUA_ERRORS)
+
+
+LUA_ERRORS = """
+local errors = 0
+function response(status, headers, body)
+  if status ~= 200 or string.find(body, '"errors"', 1, true) then errors = errors + 1 end
+end
+"""
+
+LUA_UPDATE = """
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+wrk.headers["Authorization"] = "Bearer %(token)s"
+local ids = { %(ids)s }
+local versions = {}
+local next_index = 0
+local errors = 0
+function setup(thread) thread:set("offset", %(per_thread)d * (thread.id or 0)) end
+function request()
+  next_index = next_index + 1
+  local id = ids[(next_index %% #ids) + 1]
+  local v = versions[id] or 1
+  versions[id] = v + 1
+  local q = '{"query":"mutation { updateMigrant(id: \\\\"' .. id .. '\\\\", expectedVersion: ' .. v ..
+    ', input: {skills: {yearsExperience: ' .. (next_index %% 30) .. '}}) { id version } }"}'
+  return wrk.format(nil, nil, nil, q)
+end
+function response(status, headers, body)
+  if status ~= 200 or string.find(body, '"errors"', 1, true) then errors = errors + 1 end
+end
+"""
+
+LUA_MANIFEST = """
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+wrk.headers["Authorization"] = "Bearer %(token)s"
+local flights = { %(flights)s }
+local n = 0
+local errors = 0
+local tag = tostring(math.random(100000, 999999))
+function request()
+  n = n + 1
+  local flight = flights[(n %% #flights) + 1]
+  local rows = {}
+  for i = 1, 150 do
+    rows[i] = string.format('{"line":%%d,"givenNames":"Bench","familyNames":"T%%s N%%d L%%d","birthDate":"1990-01-%%02d","sex":"MALE","municipalityCode":"0101","usState":"TX","monthsInUs":"12"}',
+      i, tag, n, i, (i %% 28) + 1)
+  end
+  local q = '{"query":"mutation($f: ID!, $r: [ManifestRowInput!]!) { importManifest(flightId: $f, rows: $r) { accepted { line } errors { line } } }","variables":{"f":"' ..
+    flight .. '","r":[' .. table.concat(rows, ",") .. ']}}'
+  return wrk.format(nil, nil, nil, q)
+end
+function response(status, headers, body)
+  if status ~= 200 or string.find(body, '"errors":[{', 1, true) then errors = errors + 1 end
+end
+"""
+
+
+def run_wrk(script, duration, connections, threads):
+    path = os.path.join(tempfile.gettempdir(), "reintegra-bench.lua")
+    with open(path, "w") as f:
+        f.write(script)
+    out = subprocess.run(["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--latency",
+                          "-s", path, URL], check=True, capture_output=True, text=True).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    lat = {p: parse_ms(v) for p, v in re.findall(r"^\s+(50|99)%\s+(\S+)", out, re.M)}
+    return {"rps": rps, "p50": lat.get("50"), "p99": lat.get("99")}
+
+
+def parse_ms(text):
+    value, unit = re.match(r"([\d.]+)(\w+)", text).groups()
+    return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}[unit]
+
+
+def fixtures(tokens, backend, url):
+    """Ids and flights the dynamic scenarios need, taken through the API."""
+    admin = tokens["IOM"]
+    page = gql(admin, "{ migrants(first: 100) { edges { node { id } } } }")
+    ids = [e["node"]["id"] for e in page["data"]["migrants"]["edges"]]
+    flights = []
+    stamp = int(time.time())
+    for i in range(300):
+        q = ("mutation($i: ScheduleFlightInput!) { scheduleFlight(input: $i) { id } }")
+        at = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() + 3600))
+        r = gql(admin, q, {"i": {"code": f"BN{stamp % 100000}{i:03d}", "originAirport": "AEX", "scheduledAt": at}})
+        flights.append(r["data"]["scheduleFlight"]["id"])
+    return ids, flights
+
+
+def scenarios(tokens, ids, flights):
+    lab, minex, iom = tokens["MINTRAB"], tokens["MINEX"], tokens["IOM"]
+    per = max(1, len(ids) // 2)
+    return [
+        ("MINTRAB list", lua_static(lab, {"query": LIST}), "mintrab_list"),
+        ("MINTRAB list + totalCount", lua_static(lab, {"query": LIST_COUNT}), "mintrab_count"),
+        ("MINEX window list", lua_static(minex, {"query": MINEX}), "minex_list"),
+        ("IOM name search", lua_static(iom, {"query": SEARCH}), "iom_search"),
+        ("migrant(id)", lua_static(iom, {"query": BY_ID, "variables": {"id": ids[0]}}), "by_id"),
+        ("updateMigrant", LUA_UPDATE % {"token": iom, "ids": ", ".join(f'"{i}"' for i in ids),
+                                        "per_thread": per}, "update"),
+        ("150-line manifest import", LUA_MANIFEST % {"token": iom, "flights": ", ".join(
+            f'"{f}"' for f in flights)}, "manifest"),
+    ]
+
+
+def rss_mb(pid):
+    with open(f"/proc/{pid}/status") as f:
+        status = f.read()
+    return {k: int(re.search(rf"{k}:\s+(\d+)", status).group(1)) // 1024 for k in ("VmRSS", "VmHWM")}
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--backend", choices=["sqlite", "postgres"], default="sqlite")
+    ap.add_argument("--people", type=int, default=10000)
+    ap.add_argument("--duration", type=int, default=10, help="seconds per scenario and side")
+    ap.add_argument("--connections", type=int, default=32)
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--reuse", action="store_true", help="keep an existing seeded database")
+    ap.add_argument("--no-build", action="store_true")
+    ap.add_argument("--only", help="comma-separated scenario keys (mintrab_list, mintrab_count, ...)")
+    a = ap.parse_args()
+    ensure_wrk()
+    if not a.no_build:
+        subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=ROOT, check=True)
+    workdir = os.path.join(ROOT, "target", "bench")
+    os.makedirs(workdir, exist_ok=True)
+    url = database_url(a.backend, a.people, workdir)
+    if not (a.reuse and (a.backend == "postgres" or os.path.exists(url))):
+        reset_database(a.backend, url)
+        secs, rss, line = seed(url, a.people)
+        print(f"seed: {line} (wall {secs:.1f}s, max RSS {rss} MB)", flush=True)
+    server = serve(url)
+    try:
+        tokens = {inst: token(inst, role) for inst, role in
+                  [("MINTRAB", "labour_officer"), ("MINEX", "foreign_affairs_officer"), ("IOM", "iom_caseworker")]}
+        ids, flights = fixtures(tokens, a.backend, url)
+        rows = []
+        for name, script, key in scenarios(tokens, ids, flights):
+            if a.only and key not in a.only.split(","):
+                continue
+            api = run_wrk(script, a.duration, a.connections, a.threads)
+            direct = bench_sql.run(a.backend, url, key, ids, a.duration, a.connections, a.threads)
+            rows.append((name, api, direct))
+            print(f"{name}: API {api['rps']:.0f} req/s, SQL {direct['rps']:.0f}/s", flush=True)
+        mem = rss_mb(server.pid)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    print(f"\n{a.backend}, {a.people} people, {a.connections} connections, {a.duration}s per run; "
+          f"serve RSS {mem['VmRSS']} MB (peak {mem['VmHWM']} MB)\n")
+    print("| scenario | API req/s | API p50 ms | API p99 ms | SQL /s | SQL p50 ms | SQL p99 ms | API ÷ SQL |")
+    print("|---|---|---|---|---|---|---|---|")
+    for name, api, sql in rows:
+        ratio = api["rps"] / sql["rps"] if sql["rps"] else float("nan")
+        print(f"| {name} | {api['rps']:.0f} | {api['p50']:.1f} | {api['p99']:.1f} | {sql['rps']:.0f} | "
+              f"{sql['p50']:.1f} | {sql['p99']:.1f} | {ratio:.0%} |")
+
+
+if __name__ == "__main__":
+    main()
