@@ -4,8 +4,9 @@
 One command seeds N synthetic people on SQLite or PostgreSQL, starts a
 release `reintegra serve`, drives it with wrk (installed from Debian's
 packages when missing), then runs the equivalent SQL straight against the
-same database in the same run (pgbench on PostgreSQL, a threaded sqlite3
-client on SQLite) and prints, per scenario, requests/s, p50, p99 and the
+same database in the same run (`benches/direct_sql.rs`: the very queries
+the API sends, built by the same library code, from as many connections,
+with no HTTP, JWT, GraphQL or audit) and prints, per scenario, requests/s, p50, p99 and the
 ratio API / direct SQL.
 
     python3 benches/bench.py --backend sqlite --people 100000
@@ -14,9 +15,6 @@ ratio API / direct SQL.
 Loopback only; nothing leaves the machine. See the README, "Performance".
 """
 import argparse, json, os, re, shutil, subprocess, sys, tempfile, time, urllib.request
-
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import bench_sql  # noqa: E402  (the direct-SQL side)
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BINARY = os.path.join(ROOT, "target", "release", "reintegra")
@@ -104,64 +102,87 @@ def gql(tok, query, variables=None):
     return json.load(urllib.request.urlopen(req, timeout=60))
 
 
-def lua_static(tok, body):
-    return (f'wrk.method = "POST"\nwrk.body = {json.dumps(json.dumps(body))}\n'
-            f'wrk.headers["Content-Type"] = "application/json"\n'
-            f'wrk.headers["Authorization"] = "Bearer {tok}"\n' + LUA_ERRORS)
-
-
-LUA_ERRORS = """
-local errors = 0
-function response(status, headers, body)
-  if status ~= 200 or string.find(body, '"errors"', 1, true) then errors = errors + 1 end
-end
-"""
-
-LUA_UPDATE = """
+COMMON = """
 wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"
 wrk.headers["Authorization"] = "Bearer %(token)s"
+errors = 0
+offset = 0
+local threads = {}
+function setup(thread)
+  thread:set("offset", #threads)
+  table.insert(threads, thread)
+end
+first_error = ""
+function response(status, headers, body)
+  if status ~= 200 or string.find(body, '"errors":[{', 1, true) then
+    errors = errors + 1
+    if first_error == "" then first_error = string.sub(body, 1, 300) end
+  end
+  if learn then learn(body) end
+end
+function done(summary, latency, requests)
+  local e, sample = 0, ""
+  for _, t in ipairs(threads) do
+    e = e + (t:get("errors") or 0)
+    if sample == "" then sample = t:get("first_error") or "" end
+  end
+  io.write("answers with errors: " .. e .. " first: " .. sample .. "\\n")
+end
+"""
+
+
+def lua_static(tok, body):
+    return COMMON % {"token": tok} + f"wrk.body = {json.dumps(json.dumps(body))}\n"
+
+
+LUA_UPDATE = """
 local ids = { %(ids)s }
-local versions = {}
-local next_index = 0
-local errors = 0
-function setup(thread) thread:set("offset", %(per_thread)d * (thread.id or 0)) end
+local versions = { %(versions)s }
+local per_thread = %(per_thread)d
+local n = 0
 function request()
-  next_index = next_index + 1
-  local id = ids[(next_index %% #ids) + 1]
-  local v = versions[id] or 1
-  versions[id] = v + 1
-  local q = '{"query":"mutation { updateMigrant(id: \\\\"' .. id .. '\\\\", expectedVersion: ' .. v ..
-    ', input: {skills: {yearsExperience: ' .. (next_index %% 30) .. '}}) { id version } }"}'
+  n = n + 1
+  local k = offset * per_thread + (n %% per_thread) + 1
+  local q = '{"query":"mutation { u' .. k .. ': updateMigrant(id: \\\\"' .. ids[k] .. '\\\\", expectedVersion: ' ..
+    versions[k] .. ', input: {skills: {yearsExperience: ' .. (n %% 30) .. '}}) { version } }"}'
   return wrk.format(nil, nil, nil, q)
 end
-function response(status, headers, body)
-  if status ~= 200 or string.find(body, '"errors"', 1, true) then errors = errors + 1 end
+-- The alias names the record, so each answer (or conflict) sets its version.
+function learn(body)
+  local k, v = string.match(body, '"u(%%d+)":{"version":(%%d+)}')
+  if not k then
+    v, k = string.match(body, 'at version (%%d+).-"path":%%["u(%%d+)"%%]')
+  end
+  if k then versions[tonumber(k)] = tonumber(v) end
 end
 """
 
 LUA_MANIFEST = """
-wrk.method = "POST"
-wrk.headers["Content-Type"] = "application/json"
-wrk.headers["Authorization"] = "Bearer %(token)s"
 local flights = { %(flights)s }
+local per_thread = %(per_thread)d
 local n = 0
-local errors = 0
-local tag = tostring(math.random(100000, 999999))
+-- Names hold letters only: numbers are spelled in base 26.
+local function letters(x)
+  local out = ""
+  repeat
+    out = string.char(97 + x %% 26) .. out
+    x = math.floor(x / 26)
+  until x == 0
+  return out
+end
+local tag = letters(os.time())
 function request()
   n = n + 1
-  local flight = flights[(n %% #flights) + 1]
+  local flight = flights[offset * per_thread + (n %% per_thread) + 1]
   local rows = {}
   for i = 1, 150 do
-    rows[i] = string.format('{"line":%%d,"givenNames":"Bench","familyNames":"T%%s N%%d L%%d","birthDate":"1990-01-%%02d","sex":"MALE","municipalityCode":"0101","usState":"TX","monthsInUs":"12"}',
-      i, tag, n, i, (i %% 28) + 1)
+    rows[i] = string.format('{"line":%%d,"givenNames":"Bench","familyNames":"T%%s O%%s N%%s L%%s","birthDate":"1990-01-%%02d","sex":"MALE","municipalityCode":"0101","usState":"TX","monthsInUs":"12"}',
+      i, tag, letters(offset), letters(n), letters(i), (i %% 28) + 1)
   end
   local q = '{"query":"mutation($f: ID!, $r: [ManifestRowInput!]!) { importManifest(flightId: $f, rows: $r) { accepted { line } errors { line } } }","variables":{"f":"' ..
     flight .. '","r":[' .. table.concat(rows, ",") .. ']}}'
   return wrk.format(nil, nil, nil, q)
-end
-function response(status, headers, body)
-  if status ~= 200 or string.find(body, '"errors":[{', 1, true) then errors = errors + 1 end
 end
 """
 
@@ -173,6 +194,9 @@ def run_wrk(script, duration, connections, threads):
     out = subprocess.run(["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--latency",
                           "-s", path, URL], check=True, capture_output=True, text=True).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    errors = re.search(r"answers with errors: (\d+) first: (.*)", out)
+    if errors and int(errors.group(1)):
+        print(f"  warning: {errors.group(1)} answers carried errors, e.g. {errors.group(2)}", flush=True)
     lat = {p: parse_ms(v) for p, v in re.findall(r"^\s+(50|99)%\s+(\S+)", out, re.M)}
     return {"rps": rps, "p50": lat.get("50"), "p99": lat.get("99")}
 
@@ -185,8 +209,9 @@ def parse_ms(text):
 def fixtures(tokens, backend, url):
     """Ids and flights the dynamic scenarios need, taken through the API."""
     admin = tokens["IOM"]
-    page = gql(admin, "{ migrants(first: 100) { edges { node { id } } } }")
-    ids = [e["node"]["id"] for e in page["data"]["migrants"]["edges"]]
+    page = gql(admin, "{ migrants(first: 100) { edges { node { id version } } } }")
+    nodes = [e["node"] for e in page["data"]["migrants"]["edges"]]
+    ids, versions = [n["id"] for n in nodes], [n["version"] for n in nodes]
     flights = []
     stamp = int(time.time())
     for i in range(300):
@@ -194,23 +219,32 @@ def fixtures(tokens, backend, url):
         at = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() + 3600))
         r = gql(admin, q, {"i": {"code": f"BN{stamp % 100000}{i:03d}", "originAirport": "AEX", "scheduledAt": at}})
         flights.append(r["data"]["scheduleFlight"]["id"])
-    return ids, flights
+    return ids, versions, flights
 
 
-def scenarios(tokens, ids, flights):
+def scenarios(tokens, ids, versions, flights, threads):
     lab, minex, iom = tokens["MINTRAB"], tokens["MINEX"], tokens["IOM"]
-    per = max(1, len(ids) // 2)
+    per_id, per_flight = len(ids) // threads, len(flights) // threads
     return [
         ("MINTRAB list", lua_static(lab, {"query": LIST}), "mintrab_list"),
         ("MINTRAB list + totalCount", lua_static(lab, {"query": LIST_COUNT}), "mintrab_count"),
         ("MINEX window list", lua_static(minex, {"query": MINEX}), "minex_list"),
         ("IOM name search", lua_static(iom, {"query": SEARCH}), "iom_search"),
         ("migrant(id)", lua_static(iom, {"query": BY_ID, "variables": {"id": ids[0]}}), "by_id"),
-        ("updateMigrant", LUA_UPDATE % {"token": iom, "ids": ", ".join(f'"{i}"' for i in ids),
-                                        "per_thread": per}, "update"),
-        ("150-line manifest import", LUA_MANIFEST % {"token": iom, "flights": ", ".join(
-            f'"{f}"' for f in flights)}, "manifest"),
+        ("updateMigrant", COMMON % {"token": iom} + LUA_UPDATE % {
+            "ids": ", ".join(f'"{i}"' for i in ids), "versions": ", ".join(map(str, versions)),
+            "per_thread": per_id}, "update"),
+        ("150-line manifest import", COMMON % {"token": iom} + LUA_MANIFEST % {
+            "flights": ", ".join(f'"{f}"' for f in flights), "per_thread": per_flight}, "manifest"),
     ]
+
+
+def direct_sql(url, key, ids, duration, connections):
+    out = subprocess.run(["cargo", "bench", "--quiet", "--bench", "direct_sql", "--", "--url", url,
+                          "--scenario", key, "--ids", ",".join(ids), "--seconds", str(duration),
+                          "--threads", str(connections)],
+                         cwd=ROOT, check=True, capture_output=True, text=True).stdout
+    return json.loads(out.strip().splitlines()[-1])
 
 
 def rss_mb(pid):
@@ -233,6 +267,7 @@ def main():
     ensure_wrk()
     if not a.no_build:
         subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=ROOT, check=True)
+        subprocess.run(["cargo", "bench", "--quiet", "--bench", "direct_sql", "--no-run"], cwd=ROOT, check=True)
     workdir = os.path.join(ROOT, "target", "bench")
     os.makedirs(workdir, exist_ok=True)
     url = database_url(a.backend, a.people, workdir)
@@ -244,13 +279,13 @@ def main():
     try:
         tokens = {inst: token(inst, role) for inst, role in
                   [("MINTRAB", "labour_officer"), ("MINEX", "foreign_affairs_officer"), ("IOM", "iom_caseworker")]}
-        ids, flights = fixtures(tokens, a.backend, url)
+        ids, versions, flights = fixtures(tokens, a.backend, url)
         rows = []
-        for name, script, key in scenarios(tokens, ids, flights):
+        for name, script, key in scenarios(tokens, ids, versions, flights, a.threads):
             if a.only and key not in a.only.split(","):
                 continue
             api = run_wrk(script, a.duration, a.connections, a.threads)
-            direct = bench_sql.run(a.backend, url, key, ids, a.duration, a.connections, a.threads)
+            direct = direct_sql(url, key, ids, a.duration, a.connections)
             rows.append((name, api, direct))
             print(f"{name}: API {api['rps']:.0f} req/s, SQL {direct['rps']:.0f}/s", flush=True)
         mem = rss_mb(server.pid)

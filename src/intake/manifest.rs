@@ -258,6 +258,7 @@ pub fn import(
     let today = db::now().date();
     let mut report = ImportReport::default();
     let mut seen: HashMap<String, i32> = HashMap::new();
+    let mut placed: HashMap<String, i32> = HashMap::new();
     let on_flight = arrivals::migrants_on_flight(conn, &flight.id)?;
     for l in lines {
         let v = match validate(l, today) {
@@ -286,6 +287,17 @@ pub fn import(
                 (v.row.id.clone(), LineOutcome::Created)
             }
         };
+        // Two lines can lead to one person on record (one with the CUI, one
+        // matched by name): one person takes one seat, the second line is
+        // for staff to look at.
+        if let Some(first) = placed.insert(migrant_id.clone(), l.line) {
+            report.errors.push(LineError {
+                line: l.line,
+                field: "line".into(),
+                message: format!("is the same person on record as line {first}"),
+            });
+            continue;
+        }
         if on_flight.contains(&migrant_id) {
             report.accepted.push(Accepted {
                 line: l.line,

@@ -45,6 +45,29 @@ async fn count_all(app: &TestApp) -> (i64, i64) {
     (people, arrivals)
 }
 
+async fn two_lines_for_one_person_take_one_seat(app: TestApp) {
+    let flight = schedule(&app, "GUA-T-DUP").await;
+    let known = line(7);
+    let id = app
+        .register(json!({"identity": {"givenNames": known["givenNames"], "familyNames": known["familyNames"], "birthDate": "1991-07-15", "sex": "MALE"},
+            "documents": {"documentNumber": known["documentNumber"]}, "origin": {"municipalityCode": "1301"}}))
+        .await;
+    let mut by_name = known.clone();
+    by_name["documentNumber"] = Value::Null;
+    let rows = json!([known, by_name]);
+    let (_, body) = app
+        .gql(
+            &app.token("IOM", "iom_reception"),
+            IMPORT,
+            json!({"f": flight, "rows": rows}),
+        )
+        .await;
+    let r = &body["data"]["importManifest"];
+    assert_eq!(r["accepted"].as_array().map(Vec::len), Some(1), "{body}");
+    assert_eq!(r["accepted"][0]["migrantId"], id, "{body}");
+    assert_eq!(r["errors"][0]["line"], 2, "{body}");
+}
+
 async fn manifest_with_bad_rows(app: TestApp) {
     let flight = schedule(&app, "GUA-T-001").await;
     let mut rows: Vec<Value> = (0..150).map(line).collect();
@@ -364,6 +387,7 @@ async fn expected_people_are_marked_arrived(app: TestApp) {
 }
 
 db_tests!(
+    two_lines_for_one_person_take_one_seat,
     manifest_with_bad_rows,
     same_person_on_a_second_flight,
     returning_people_are_recognised,
