@@ -35,13 +35,13 @@ pub struct ConsentsLoader {
     view: ConsentView,
 }
 
-fn by_key<T>(rows: Vec<T>, key: impl Fn(&T) -> String) -> HashMap<String, T> {
+pub(super) fn by_key<T>(rows: Vec<T>, key: impl Fn(&T) -> String) -> HashMap<String, T> {
     rows.into_iter().map(|r| (key(&r), r)).collect()
 }
 
 /// Groups rows by key, with an empty list for every requested key that has
 /// none, so the cache also remembers "nothing here".
-fn grouped<T>(
+pub(super) fn grouped<T>(
     keys: &[String],
     rows: Vec<T>,
     key: impl Fn(&T) -> String,

@@ -10,6 +10,7 @@ use diesel::prelude::*;
 use super::access::{require_read, row_filter};
 use super::migrant::Migrant;
 use super::pagination::{self, PageInfo, Position};
+use super::prefetch;
 use super::{caller, pool};
 use crate::db::migrants::MigrantRow;
 use crate::db::schema::migrants;
@@ -224,10 +225,17 @@ impl MigrantQuery {
         let filter = check_filter(ctx, filter.unwrap_or_default())?;
         let rows = row_filter(ctx)?;
         let (r, f) = (rows.clone(), filter.clone());
-        let page = db::run(pool(ctx)?, move |c| load_page(c, &r, &f, after, limit)).await?;
-        let (page, has_next_page) = pagination::cut(page, limit);
-        let node = ctx.look_ahead().field("edges").field("node");
-        super::prefetch::prefetch(ctx, node, &page).await?;
+        let plan = prefetch::plan(ctx, ctx.look_ahead().field("edges").field("node"))?;
+        // The page and everything its nested fields need, in one round trip.
+        let (page, has_next_page, nested) = db::run(pool(ctx)?, move |c| {
+            let (page, more) = pagination::cut(load_page(c, &r, &f, after, limit)?, limit);
+            let nested = plan.load(c, &page)?;
+            Ok((page, more, nested))
+        })
+        .await?;
+        let loaders =
+            super::loaders::of(ctx).map_err(|_| AppError::Internal("loaders missing".into()))?;
+        nested.feed(loaders).await;
         let edges: Vec<MigrantEdge> = page
             .into_iter()
             .map(|row| MigrantEdge {
