@@ -19,6 +19,9 @@ pub enum ErrorCode {
     RateLimited,
     /// The query is too deep, complex, wide or large.
     QueryTooComplex,
+    /// The database (or another dependency) is unreachable; retry after
+    /// the `Retry-After` seconds.
+    Unavailable,
     /// Anything else; the message never carries internals.
     Internal,
 }
@@ -34,6 +37,7 @@ impl ErrorCode {
             ErrorCode::Conflict => "CONFLICT",
             ErrorCode::RateLimited => "RATE_LIMITED",
             ErrorCode::QueryTooComplex => "QUERY_TOO_COMPLEX",
+            ErrorCode::Unavailable => "UNAVAILABLE",
             ErrorCode::Internal => "INTERNAL",
         }
     }
@@ -62,12 +66,15 @@ pub enum AppError {
     /// See [`ErrorCode::Conflict`].
     #[error("{0}")]
     Conflict(String),
-    /// See [`ErrorCode::RateLimited`].
-    #[error("rate limit exceeded; retry later")]
-    RateLimited,
+    /// See [`ErrorCode::RateLimited`]; carries the seconds until a retry can succeed.
+    #[error("rate limit exceeded; retry in {0} s")]
+    RateLimited(u64),
     /// See [`ErrorCode::QueryTooComplex`].
     #[error("{0}")]
     QueryTooComplex(String),
+    /// See [`ErrorCode::Unavailable`]; the detail is logged, never sent.
+    #[error("service temporarily unavailable: the database cannot be reached; retry later")]
+    Unavailable(String),
     /// See [`ErrorCode::Internal`]; the detail is logged, never sent.
     #[error("internal error")]
     Internal(String),
@@ -90,7 +97,8 @@ impl AppError {
             AppError::NotFound(_) => ErrorCode::NotFound,
             AppError::BadUserInput { .. } => ErrorCode::BadUserInput,
             AppError::Conflict(_) => ErrorCode::Conflict,
-            AppError::RateLimited => ErrorCode::RateLimited,
+            AppError::RateLimited(_) => ErrorCode::RateLimited,
+            AppError::Unavailable(_) => ErrorCode::Unavailable,
             AppError::QueryTooComplex(_) => ErrorCode::QueryTooComplex,
             AppError::Internal(_) => ErrorCode::Internal,
         }
@@ -114,6 +122,17 @@ impl From<diesel::result::Error> for AppError {
             Error::DatabaseError(DatabaseErrorKind::UniqueViolation, _) => {
                 AppError::Conflict("a record with the same unique value already exists".into())
             }
+            Error::DatabaseError(DatabaseErrorKind::ClosedConnection, info) => {
+                AppError::Unavailable(format!("database connection lost: {}", info.message()))
+            }
+            // SQLite's writer lock stayed busy past the busy timeout: the
+            // write did not happen and may be retried.
+            Error::DatabaseError(_, info) if info.message().contains("database is locked") => {
+                AppError::Unavailable("database busy: the write lock timed out".into())
+            }
+            Error::BrokenTransactionManager => {
+                AppError::Unavailable("database connection broken mid-transaction".into())
+            }
             other => AppError::Internal(format!("database: {other}")),
         }
     }
@@ -121,7 +140,7 @@ impl From<diesel::result::Error> for AppError {
 
 impl From<diesel::r2d2::PoolError> for AppError {
     fn from(err: diesel::r2d2::PoolError) -> Self {
-        AppError::Internal(format!("database pool: {err}"))
+        AppError::Unavailable(format!("database pool: {err}"))
     }
 }
 
@@ -133,8 +152,10 @@ impl From<actix_web::error::BlockingError> for AppError {
 
 impl ErrorExtensions for AppError {
     fn extend(&self) -> async_graphql::Error {
-        if let AppError::Internal(detail) = self {
-            tracing::error!(detail = %detail, "internal error");
+        match self {
+            AppError::Internal(detail) => tracing::error!(detail = %detail, "internal error"),
+            AppError::Unavailable(detail) => tracing::warn!(detail = %detail, "unavailable"),
+            _ => {}
         }
         async_graphql::Error::new(self.to_string()).extend_with(|_, e| {
             e.set("code", self.code().as_str());

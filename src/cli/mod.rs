@@ -117,9 +117,7 @@ fn dispatch(command: Command) -> Result<(), StartupError> {
 
 fn migrate(settings: &Settings, revert: bool) -> Result<(), StartupError> {
     if revert {
-        use diesel::Connection;
-        let url = crate::db::normalize_url(&settings.database_url);
-        let mut conn = crate::db::DbConnection::establish(&url)
+        let mut conn = crate::db::establish(&settings.database_url)
             .map_err(|e| StartupError::Database(format!("cannot connect: {e}")))?;
         let name = crate::db::migrate::revert_last(&mut conn)?;
         println!("reverted {name}");

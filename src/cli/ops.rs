@@ -1,6 +1,5 @@
 //! Operator commands: `audit verify` and `import-manifest`.
 
-use diesel::Connection;
 use serde::Deserialize;
 
 use crate::config::Settings;
@@ -12,7 +11,7 @@ use crate::intake::manifest::{self, LineOutcome, ManifestLine};
 /// Opens one direct connection, migrating first.
 pub fn connect(settings: &Settings) -> Result<DbConnection, StartupError> {
     db::migrate::connect_and_migrate(&settings.database_url)?;
-    let mut conn = DbConnection::establish(&db::normalize_url(&settings.database_url))
+    let mut conn = db::establish(&settings.database_url)
         .map_err(|e| StartupError::Database(format!("cannot connect: {e}")))?;
     if let DbConnection::Sqlite(c) = &mut conn {
         use diesel::connection::SimpleConnection;

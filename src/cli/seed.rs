@@ -68,7 +68,7 @@ pub fn run(settings: &Settings, n: u32, seed: u64) -> Result<(), StartupError> {
 
 fn connect(url: &str) -> Result<DbConnection, StartupError> {
     use diesel::connection::SimpleConnection;
-    let mut conn = DbConnection::establish(&crate::db::normalize_url(url))
+    let mut conn = crate::db::establish(url)
         .map_err(|e| StartupError::Database(format!("cannot connect: {e}")))?;
     if let DbConnection::Sqlite(c) = &mut conn {
         // The load is one transaction. In WAL mode every page it writes

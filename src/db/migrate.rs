@@ -28,8 +28,7 @@ pub fn revert_last(conn: &mut DbConnection) -> Result<String, StartupError> {
 
 /// Opens one direct connection and migrates (used by `migrate` and `serve`).
 pub fn connect_and_migrate(url: &str) -> Result<usize, StartupError> {
-    use diesel::Connection;
-    let mut conn = DbConnection::establish(&super::normalize_url(url))
+    let mut conn = super::establish(url)
         .map_err(|e| StartupError::Database(format!("cannot connect: {e}")))?;
     if let DbConnection::Sqlite(c) = &mut conn {
         use diesel::connection::SimpleConnection;

@@ -6,6 +6,7 @@ pub mod assistance;
 pub mod audit;
 pub mod audit_committer;
 pub mod bulk;
+pub mod connect;
 pub mod consents;
 pub mod flights;
 pub mod idempotency;
@@ -26,7 +27,7 @@ use diesel::connection::{
     TransactionManager,
 };
 use diesel::pg::PgConnection;
-use diesel::r2d2::{ConnectionManager, CustomizeConnection, Pool, PooledConnection};
+use diesel::r2d2::{CustomizeConnection, Pool};
 use diesel::sqlite::SqliteConnection;
 
 use crate::config::is_postgres_url;
@@ -56,10 +57,7 @@ macro_rules! insert_batch {
     };
 }
 
-/// The connection pool shared by the HTTP workers.
-pub type DbPool = Pool<ConnectionManager<DbConnection>>;
-/// One pooled connection.
-pub type PooledConn = PooledConnection<ConnectionManager<DbConnection>>;
+pub use connect::{establish, DbPool, PooledConn};
 
 /// Turns `sqlite://path` into the path diesel expects; other URLs pass through.
 pub fn normalize_url(url: &str) -> String {
@@ -118,12 +116,12 @@ pub fn build_pool(
     timeout: Duration,
     counter: &StatementCounter,
 ) -> Result<DbPool, StartupError> {
-    let manager = ConnectionManager::<DbConnection>::new(normalize_url(url));
+    let (manager, breaker) = connect::manager(url);
     let setup = Setup {
         sqlite: !is_postgres_url(url),
         counter: counter.clone(),
     };
-    Ok(Pool::builder()
+    let pool = Pool::builder()
         .max_size(size.max(1))
         .min_idle(Some(0))
         .connection_timeout(timeout)
@@ -131,7 +129,8 @@ pub fn build_pool(
         // broken by the query that uses it, and the pool replaces it.
         .test_on_check_out(false)
         .connection_customizer(Box::new(setup))
-        .build_unchecked(manager))
+        .build_unchecked(manager);
+    Ok(DbPool::new(pool, breaker))
 }
 
 /// Refreshes the planner's statistics, after migrations and bulk loads: a

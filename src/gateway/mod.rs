@@ -38,13 +38,22 @@ pub async fn admit(
     match verified {
         Ok(identity) => match state.rate_limiter.check_key(&identity.subject) {
             Ok(_) => Ok(identity),
-            Err(_) => Err(AppError::RateLimited),
+            Err(later) => Err(limited(later)),
         },
+        // A database outage is not a failed authentication.
+        Err(err @ AppError::Unavailable(_)) => Err(err),
         Err(err) => match address.map(|ip| state.address_limiter.check_key(&ip)) {
-            Some(Err(_)) => Err(AppError::RateLimited),
+            Some(Err(later)) => Err(limited(later)),
             _ => Err(err),
         },
     }
+}
+
+/// `RATE_LIMITED`, with the whole seconds until the budget allows one more.
+fn limited(later: governor::NotUntil<governor::clock::QuantaInstant>) -> AppError {
+    use governor::clock::{Clock, DefaultClock};
+    let wait = later.wait_time_from(DefaultClock::default().now());
+    AppError::RateLimited(wait.as_secs() + 1)
 }
 
 /// The identity behind `token` at this moment — signature, expiry,

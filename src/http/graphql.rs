@@ -9,7 +9,7 @@ use tracing_actix_web::RequestId;
 
 use super::{error_response, AppState};
 use crate::auth;
-use crate::error::AppError;
+use crate::error::{AppError, ErrorCode};
 use crate::gateway;
 use crate::graphql::RequestContext;
 
@@ -101,12 +101,27 @@ async fn handle(
     for r in requests {
         responses.push(gateway::execute(state, gateway::prepare(state, &rc, r)).await);
     }
+    // An operation the database could not serve tells the client to retry.
+    let unavailable = responses.iter().flat_map(|r| &r.errors).any(|e| {
+        e.extensions
+            .as_ref()
+            .and_then(|x| x.get("code"))
+            .is_some_and(|c| *c == async_graphql::Value::from(ErrorCode::Unavailable.as_str()))
+    });
     let body = if is_batch {
         BatchResponse::Batch(responses)
     } else {
         BatchResponse::Single(responses.remove(0))
     };
-    Ok(HttpResponse::build(StatusCode::OK)
-        .content_type("application/json")
-        .json(body))
+    let mut resp = if unavailable {
+        let mut r = HttpResponse::build(StatusCode::SERVICE_UNAVAILABLE);
+        r.insert_header((
+            header::RETRY_AFTER,
+            super::UNAVAILABLE_RETRY_SECS.to_string(),
+        ));
+        r
+    } else {
+        HttpResponse::build(StatusCode::OK)
+    };
+    Ok(resp.content_type("application/json").json(body))
 }

@@ -55,6 +55,9 @@ pub fn rate_limiter<K: std::hash::Hash + Eq + Clone>(
     RateLimiter::keyed(Quota::per_minute(n))
 }
 
+/// Seconds a client should wait after `UNAVAILABLE` (the breaker's window).
+pub const UNAVAILABLE_RETRY_SECS: u64 = 1;
+
 /// A JSON error body with the status matching its code.
 pub fn error_response(err: &AppError) -> HttpResponse {
     let status = match err.code() {
@@ -65,6 +68,7 @@ pub fn error_response(err: &AppError) -> HttpResponse {
         ErrorCode::Conflict => StatusCode::CONFLICT,
         ErrorCode::RateLimited => StatusCode::TOO_MANY_REQUESTS,
         ErrorCode::QueryTooComplex => StatusCode::PAYLOAD_TOO_LARGE,
+        ErrorCode::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
         ErrorCode::Internal => StatusCode::INTERNAL_SERVER_ERROR,
     };
     if let AppError::Internal(detail) = err {
@@ -73,6 +77,15 @@ pub fn error_response(err: &AppError) -> HttpResponse {
     let mut resp = HttpResponse::build(status);
     if status == StatusCode::UNAUTHORIZED {
         resp.insert_header((header::WWW_AUTHENTICATE, "Bearer"));
+    }
+    match err {
+        AppError::RateLimited(secs) => {
+            resp.insert_header((header::RETRY_AFTER, secs.to_string()));
+        }
+        AppError::Unavailable(_) => {
+            resp.insert_header((header::RETRY_AFTER, UNAVAILABLE_RETRY_SECS.to_string()));
+        }
+        _ => {}
     }
     resp.json(err.to_graphql_body())
 }

@@ -165,7 +165,12 @@ async fn bad_tokens_are_rate_limited_per_address(app: TestApp) {
         let (status, _) = app.gql("not-a-token", "{ me { role } }", json!({})).await;
         assert_eq!(status, 401);
     }
-    let (status, body) = app.gql("not-a-token", "{ me { role } }", json!({})).await;
+    let (status, retry, body) = app
+        .gql_with_header("not-a-token", "{ me { role } }", "retry-after")
+        .await;
+    assert!(retry
+        .and_then(|r| r.parse::<u64>().ok())
+        .is_some_and(|s| (1..=60).contains(&s)));
     assert_eq!(
         (status, error_code(&body).as_deref()),
         (429, Some("RATE_LIMITED"))

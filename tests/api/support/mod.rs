@@ -200,6 +200,31 @@ impl TestApp {
             .await
     }
 
+    /// POSTs a GraphQL query; returns status, one response header and body.
+    pub async fn gql_with_header(
+        &self,
+        token: &str,
+        query: &str,
+        header: &str,
+    ) -> (u16, Option<String>, Value) {
+        let mut resp = self
+            .client
+            .post(format!("{}/graphql", self.base))
+            .insert_header(("content-type", "application/json"))
+            .insert_header(("authorization", format!("Bearer {token}")))
+            .send_json(&json!({ "query": query }))
+            .await
+            .expect("request");
+        let value = resp
+            .headers()
+            .get(header)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string);
+        let bytes = resp.body().await.expect("body");
+        let body = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+        (resp.status().as_u16(), value, body)
+    }
+
     /// POSTs raw bytes to `/graphql`.
     pub async fn post_raw(&self, token: Option<&str>, body: Vec<u8>) -> (u16, Value) {
         let mut req = self

@@ -1,0 +1,156 @@
+//! Opening connections and the pool around them.
+//!
+//! The URL's scheme picks the backend, so a failure reports its real cause
+//! (unreachable host, missing database, authentication, bad path) instead
+//! of the multi-backend's "invalid connection url". A breaker remembers a
+//! failed connection for a moment, so while the database is away requests
+//! fail at once with `UNAVAILABLE` instead of each waiting out the pool
+//! timeout; the first request after the moment tries again, and the service
+//! recovers by itself when the database returns.
+
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use diesel::connection::Connection;
+use diesel::pg::PgConnection;
+use diesel::r2d2::{self, ManageConnection, R2D2Connection};
+use diesel::sqlite::SqliteConnection;
+use diesel::ConnectionResult;
+
+use super::{normalize_url, DbConnection};
+use crate::config::is_postgres_url;
+use crate::error::AppError;
+
+/// How long a failed connection keeps requests from trying again.
+const BREAK: Duration = Duration::from_millis(1000);
+
+/// Opens one connection to the backend the URL names.
+pub fn establish(url: &str) -> ConnectionResult<DbConnection> {
+    if is_postgres_url(url) {
+        PgConnection::establish(url).map(DbConnection::Pg)
+    } else {
+        let path = normalize_url(url);
+        SqliteConnection::establish(&path)
+            .map(DbConnection::Sqlite)
+            .map_err(|e| {
+                diesel::ConnectionError::BadConnection(format!(
+                    "cannot open the SQLite database file {path}: {e} \
+                     (does its directory exist, and may this user write there?)"
+                ))
+            })
+    }
+}
+
+fn now_ms() -> i64 {
+    chrono::Utc::now().timestamp_millis()
+}
+
+/// Remembers the last failure to connect, and what it was.
+#[derive(Debug, Default)]
+pub struct Breaker {
+    open_until_ms: AtomicI64,
+}
+
+impl Breaker {
+    /// `UNAVAILABLE` while a recent connection attempt failed.
+    pub fn check(&self) -> Result<(), AppError> {
+        if now_ms() < self.open_until_ms.load(Ordering::Relaxed) {
+            return Err(AppError::Unavailable(
+                "database recently unreachable".into(),
+            ));
+        }
+        Ok(())
+    }
+
+    fn trip(&self) {
+        let until = now_ms() + BREAK.as_millis() as i64;
+        self.open_until_ms.store(until, Ordering::Relaxed);
+    }
+
+    fn reset(&self) {
+        self.open_until_ms.store(0, Ordering::Relaxed);
+    }
+}
+
+/// The r2d2 manager: opens connections with [`establish`], feeding the breaker.
+#[derive(Debug)]
+pub struct Manager {
+    url: String,
+    breaker: Arc<Breaker>,
+}
+
+impl ManageConnection for Manager {
+    type Connection = DbConnection;
+    type Error = r2d2::Error;
+
+    fn connect(&self) -> Result<DbConnection, r2d2::Error> {
+        match establish(&self.url) {
+            Ok(conn) => {
+                self.breaker.reset();
+                Ok(conn)
+            }
+            Err(e) => {
+                self.breaker.trip();
+                Err(r2d2::Error::ConnectionError(e))
+            }
+        }
+    }
+
+    fn is_valid(&self, conn: &mut DbConnection) -> Result<(), r2d2::Error> {
+        conn.ping().map_err(r2d2::Error::QueryError)
+    }
+
+    fn has_broken(&self, conn: &mut DbConnection) -> bool {
+        std::thread::panicking() || conn.is_broken()
+    }
+}
+
+/// The connection pool shared by the workers, with its breaker.
+#[derive(Clone, Debug)]
+pub struct DbPool {
+    pool: r2d2::Pool<Manager>,
+    breaker: Arc<Breaker>,
+}
+
+/// One pooled connection.
+pub type PooledConn = r2d2::PooledConnection<Manager>;
+
+impl DbPool {
+    /// Wraps a pool built over [`manager`]'s manager.
+    pub fn new(pool: r2d2::Pool<Manager>, breaker: Arc<Breaker>) -> Self {
+        DbPool { pool, breaker }
+    }
+
+    /// A connection, or `UNAVAILABLE` at once while the breaker is open,
+    /// or after the pool's timeout when none can be had.
+    pub fn get(&self) -> Result<PooledConn, AppError> {
+        self.breaker.check()?;
+        self.pool.get().map_err(|e| {
+            tracing::warn!(error = %e, "no database connection");
+            AppError::Unavailable(format!("no database connection: {e}"))
+        })
+    }
+
+    /// Connections open and idle.
+    pub fn state(&self) -> r2d2::State {
+        self.pool.state()
+    }
+
+    /// The most connections the pool opens.
+    pub fn max_size(&self) -> u32 {
+        self.pool.max_size()
+    }
+}
+
+/// A manager for `url` and the breaker it feeds.
+pub fn manager(url: &str) -> (Manager, Arc<Breaker>) {
+    let breaker = Arc::new(Breaker::default());
+    (
+        Manager {
+            url: url.to_string(),
+            breaker: Arc::clone(&breaker),
+        },
+        breaker,
+    )
+}
