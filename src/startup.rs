@@ -28,7 +28,12 @@ pub fn build_state(
 ) -> Result<web::Data<AppState>, StartupError> {
     let verifier = Arc::new(Verifier::new(&settings.jwt)?);
     let metrics = Metrics::new().map_err(|e| StartupError::Other(format!("metrics: {e}")))?;
-    let events = EventBus::default();
+    let events = if settings.is_postgres() {
+        EventBus::over_postgres(&settings.database_url)
+            .map_err(|e| StartupError::Other(format!("event relay: {e}")))?
+    } else {
+        EventBus::default()
+    };
     let audit = AuditCommitter::start(pool.clone())
         .map_err(|e| StartupError::Other(format!("audit committer: {e}")))?;
     let schema = build_schema(pool.clone(), settings.clone(), events.clone());

@@ -13,6 +13,7 @@ pub mod idempotency;
 pub mod institutions;
 pub mod migrants;
 pub mod migrate;
+pub mod notify;
 pub mod reference;
 pub mod schema;
 pub mod scope;

@@ -331,6 +331,8 @@ impl FlightMutation {
 
 fn publish(ctx: &Context<'_>, row: &FlightRow) {
     if let Ok(bus) = ctx.data::<EventBus>() {
-        bus.publish(DomainEvent::Flight(row.id.clone()));
+        bus.publish(DomainEvent::Flight {
+            flight_id: row.id.clone(),
+        });
     }
 }

@@ -176,7 +176,9 @@ impl InstitutionMutation {
         .await?;
         // Open WebSocket sessions of this institution re-check at once.
         if let Ok(bus) = ctx.data::<EventBus>() {
-            bus.publish(DomainEvent::InstitutionChanged(row.code.clone()));
+            bus.publish(DomainEvent::InstitutionChanged {
+                code: row.code.clone(),
+            });
         }
         Ok(Institution::try_from(row)?)
     }

@@ -149,7 +149,7 @@ impl Subscriber {
     }
 
     async fn flight(self, ev: DomainEvent) -> Option<Flight> {
-        let DomainEvent::Flight(id) = ev else {
+        let DomainEvent::Flight { flight_id: id } = ev else {
             return None;
         };
         let row = db::run(&self.pool, move |c| Ok(flights::by_id(c, &id)?))

@@ -70,6 +70,35 @@ async fn subscribers_get_only_what_they_may_query(app: TestApp) {
     );
 }
 
+async fn two_servers_behave_as_one(app: TestApp) {
+    if app.backend == crate::support::Backend::Sqlite {
+        return; // SQLite is served by one process.
+    }
+    let other = TestApp::spawn(app.backend, app.db.shared(), |_| {});
+    let mut minex = connect(&other, &other.token("MINEX", "foreign_affairs_officer"))
+        .await
+        .expect("minex ws on the second server");
+    subscribe(&mut minex, ARRIVALS).await;
+    let flight = schedule(&app, "GUA-WS-2").await;
+    let id = receive(&app, &flight, at_door(&person("Ana", "Sic", 1))).await;
+    let msg = next_json(&mut minex)
+        .await
+        .expect("event from the first server");
+    assert_eq!(
+        msg["payload"]["data"]["arrivals"]["migrant"]["id"], id,
+        "{msg}"
+    );
+    // One audit chain for both.
+    let (_, body) = other
+        .gql(
+            &other.token("IOM", "auditor"),
+            "{ auditChain { ok } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(body["data"]["auditChain"]["ok"], true, "{body}");
+}
+
 async fn invalid_tokens_are_refused_at_init(app: TestApp) {
     assert!(connect(&app, "not-a-token").await.is_none());
     let expired = {
@@ -89,6 +118,7 @@ async fn invalid_tokens_are_refused_at_init(app: TestApp) {
 }
 
 db_tests!(
+    two_servers_behave_as_one,
     subscribers_get_only_what_they_may_query,
     invalid_tokens_are_refused_at_init
 );

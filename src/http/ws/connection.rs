@@ -230,7 +230,7 @@ impl Connection {
 
     async fn on_event(&mut self, ev: DomainEvent) -> Flow {
         match (&ev, &self.active) {
-            (DomainEvent::InstitutionChanged(code), Some(a))
+            (DomainEvent::InstitutionChanged { code }, Some(a))
                 if *code == a.identity.institution.code =>
             {
                 self.recheck().await

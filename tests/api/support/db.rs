@@ -22,6 +22,15 @@ pub struct TestDb {
 }
 
 impl TestDb {
+    /// The same database for a second server; only the original removes it.
+    pub fn shared(&self) -> TestDb {
+        TestDb {
+            url: self.url.clone(),
+            pg_name: None,
+            _dir: None,
+        }
+    }
+
     /// Makes the database disappear under a running app (PostgreSQL only).
     pub fn drop_now(&self) -> bool {
         self.drop_pg();
