@@ -191,7 +191,7 @@ def run_wrk(script, duration, connections, threads):
     path = os.path.join(tempfile.gettempdir(), "reintegra-bench.lua")
     with open(path, "w") as f:
         f.write(script)
-    out = subprocess.run(["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--latency",
+    out = subprocess.run(["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--latency", "--timeout", "60s",
                           "-s", path, URL], check=True, capture_output=True, text=True).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     errors = re.search(r"answers with errors: (\d+) first: (.*)", out)

@@ -128,6 +128,9 @@ pub struct Settings {
     pub limits: Limits,
     /// Serve the GraphiQL page.
     pub graphiql: bool,
+    /// Browser origins (exact, e.g. `https://portal.mintrab.gob.gt`) allowed
+    /// to call the API cross-origin; none by default.
+    pub cors_origins: Vec<String>,
 }
 
 fn var(name: &str) -> Option<String> {
@@ -175,6 +178,14 @@ impl Settings {
                 "REINTEGRA_GRAPHIQL",
                 environment == Environment::Development,
             )?,
+            cors_origins: var("REINTEGRA_CORS_ORIGINS")
+                .map(|v| {
+                    v.split(',')
+                        .map(|o| o.trim().trim_end_matches('/').to_string())
+                        .filter(|o| !o.is_empty())
+                        .collect()
+                })
+                .unwrap_or_default(),
         };
         settings.validate()?;
         Ok(settings)
@@ -239,6 +250,7 @@ mod tests {
             minex_window_days: 30,
             limits: Limits::default(),
             graphiql: false,
+            cors_origins: vec![],
         }
     }
 

@@ -79,6 +79,7 @@ pub fn run(
                     Ok(resp)
                 }
             })
+            .wrap(http::cors(&state.settings.cors_origins))
             .wrap(TracingLogger::<SafeRootSpan>::new())
     })
     .workers(workers.max(1))

@@ -3,6 +3,7 @@
 use async_graphql::{Context, Enum, InputObject, Object, Result, SimpleObject, ID};
 
 use super::access::require_write;
+use super::events::{DomainEvent, EventBus};
 use super::write::{audited, idem_key, AuditDraft};
 use crate::db::idempotency;
 use crate::db::{self, flights};
@@ -168,6 +169,7 @@ impl ManifestMutation {
             return Err(AppError::bad_input("rows", format!("give 1 to {MAX_LINES} lines")).into());
         }
         let by = super::caller(ctx)?.identity.subject.clone();
+        let board_flight = flight_id.to_string();
         let lines: Vec<ManifestLine> = rows
             .into_iter()
             .enumerate()
@@ -228,6 +230,12 @@ impl ManifestMutation {
             Ok((report, ids))
         })
         .await?;
+        // The flight's board changed: its expected passengers.
+        if let Ok(bus) = ctx.data::<EventBus>() {
+            bus.publish(DomainEvent::Flight {
+                flight_id: board_flight,
+            });
+        }
         Ok(report.into())
     }
 }

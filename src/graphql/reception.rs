@@ -157,7 +157,7 @@ pub fn receive(
         }
     };
     let reception = AssistanceRow {
-        id: db::new_id(),
+        id: reception_id(&arrival.id),
         migrant_id: migrant_id.to_string(),
         arrival_id: Some(arrival.id.clone()),
         kind: "RECEPTION".into(),
@@ -170,6 +170,37 @@ pub fn receive(
     };
     assistance::insert(c, std::slice::from_ref(&reception))?;
     Ok(arrival)
+}
+
+/// The id of the `RECEPTION` service recorded with an arrival: derived from
+/// the arrival's (random) id, so the event for it can be sent after commit.
+fn reception_id(arrival_id: &str) -> String {
+    uuid::Uuid::new_v5(
+        &uuid::Uuid::NAMESPACE_OID,
+        format!("reception:{arrival_id}").as_bytes(),
+    )
+    .to_string()
+}
+
+/// Tells subscribers about a person received: the arrival, the reception
+/// service it recorded, and the change to its flight's board.
+fn announce(ctx: &Context<'_>, arrival: &ArrivalRow) {
+    let Ok(bus) = ctx.data::<EventBus>() else {
+        return;
+    };
+    bus.publish(DomainEvent::Arrived {
+        arrival_id: arrival.id.clone(),
+        migrant_id: arrival.migrant_id.clone(),
+    });
+    bus.publish(DomainEvent::Assisted {
+        assistance_id: reception_id(&arrival.id),
+        migrant_id: arrival.migrant_id.clone(),
+    });
+    if let Some(flight_id) = &arrival.flight_id {
+        bus.publish(DomainEvent::Flight {
+            flight_id: flight_id.clone(),
+        });
+    }
 }
 
 fn check_facts(input: &RegisterArrivalInput) -> AppResult<(Option<String>, Option<i32>)> {
@@ -267,11 +298,8 @@ impl ReceptionMutation {
             Ok(((outcome, Some((migrant, arrival)), vec![]), vec![id]))
         })
         .await?;
-        if let (Some((m, a)), Ok(bus)) = (&done, ctx.data::<EventBus>()) {
-            bus.publish(DomainEvent::Arrived {
-                arrival_id: a.id.clone(),
-                migrant_id: m.id.clone(),
-            });
+        if let Some((_, a)) = &done {
+            announce(ctx, a);
         }
         let (migrant, arrival) = match done {
             Some((m, a)) => (Some(Migrant(Arc::new(m))), Some(Arrival(a))),
@@ -332,12 +360,7 @@ impl ReceptionMutation {
             Ok((arrival, vec![id]))
         })
         .await?;
-        if let Ok(bus) = ctx.data::<EventBus>() {
-            bus.publish(DomainEvent::Arrived {
-                arrival_id: arrival.id.clone(),
-                migrant_id: arrival.migrant_id.clone(),
-            });
-        }
+        announce(ctx, &arrival);
         Ok(Arrival(arrival))
     }
 }

@@ -3,7 +3,7 @@
 
 use actix_web::http::{header, Method, StatusCode};
 use actix_web::{web, HttpRequest, HttpResponse};
-use async_graphql::{BatchRequest, BatchResponse};
+use async_graphql::{BatchRequest, BatchResponse, Request, Variables};
 use futures_util::StreamExt;
 use tracing_actix_web::RequestId;
 
@@ -40,11 +40,39 @@ async fn read_body(
     Ok(body.freeze())
 }
 
+/// The parameters of a GraphQL GET request (GraphQL over HTTP).
+#[derive(serde::Deserialize)]
+struct GetParams {
+    query: Option<String>,
+    #[serde(rename = "operationName", alias = "operation_name")]
+    operation_name: Option<String>,
+    variables: Option<String>,
+    extensions: Option<String>,
+}
+
+fn parse_get(query_string: &str) -> Result<Request, AppError> {
+    let p = web::Query::<GetParams>::from_query(query_string)
+        .map_err(|e| AppError::bad_input("query", format!("malformed GET request: {e}")))?
+        .into_inner();
+    let mut req = Request::new(p.query.unwrap_or_default());
+    if let Some(name) = p.operation_name {
+        req = req.operation_name(name);
+    }
+    if let Some(vars) = p.variables {
+        let json: serde_json::Value = serde_json::from_str(&vars)
+            .map_err(|e| AppError::bad_input("variables", format!("not JSON: {e}")))?;
+        req = req.variables(Variables::from_json(json));
+    }
+    if let Some(ext) = p.extensions {
+        req.extensions = serde_json::from_str(&ext)
+            .map_err(|e| AppError::bad_input("extensions", format!("not a JSON object: {e}")))?;
+    }
+    Ok(req)
+}
+
 fn parse_batch(req: &HttpRequest, body: &[u8]) -> Result<BatchRequest, AppError> {
     if req.method() == Method::GET {
-        return async_graphql::http::parse_query_string(req.query_string())
-            .map(BatchRequest::Single)
-            .map_err(|e| AppError::bad_input("query", format!("malformed GET request: {e}")));
+        return parse_get(req.query_string()).map(BatchRequest::Single);
     }
     serde_json::from_slice::<BatchRequest>(body)
         .map_err(|e| AppError::bad_input("body", format!("malformed GraphQL JSON request: {e}")))

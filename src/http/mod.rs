@@ -121,6 +121,23 @@ async fn graphiql(state: web::Data<AppState>) -> HttpResponse {
         .body(page)
 }
 
+/// CORS for the configured origins only: a browser page elsewhere gets no
+/// `Access-Control-Allow-Origin` and its preflight is refused.
+pub fn cors(origins: &[String]) -> actix_cors::Cors {
+    let mut cors = actix_cors::Cors::default()
+        .allowed_methods(["GET", "POST"])
+        .allowed_headers([header::AUTHORIZATION, header::CONTENT_TYPE, header::ACCEPT])
+        .expose_headers([
+            header::RETRY_AFTER,
+            header::HeaderName::from_static("x-request-id"),
+        ])
+        .max_age(600);
+    for origin in origins {
+        cors = cors.allowed_origin(origin);
+    }
+    cors
+}
+
 /// Registers every route; shared by `serve` and the tests.
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/graphql", web::post().to(graphql::graphql))

@@ -63,6 +63,25 @@ async fn readyz_fails_when_database_is_gone(app: TestApp) {
     }
 }
 
+async fn browsers_call_only_from_allowed_origins(app: TestApp) {
+    let (status, allowed) = app.preflight("http://localhost:3000").await;
+    assert_eq!(status, 200);
+    assert_eq!(allowed.as_deref(), Some("http://localhost:3000"));
+    let (_, allowed) = app.preflight("https://evil.example").await;
+    assert_eq!(allowed, None, "no CORS for other origins");
+}
+
+async fn get_honours_operation_name(app: TestApp) {
+    let token = app.token("IOM", "iom_admin");
+    let q = "query%20A%20%7B%20me%20%7B%20role%20%7D%20%7D%20query%20B%20%7B%20me%20%7B%20subject%20%7D%20%7D";
+    let (status, body) = app
+        .get(&format!("/graphql?query={q}&operationName=B"), Some(&token))
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let body: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(body["data"]["me"]["subject"], "iom_admin@iom", "{body}");
+}
+
 async fn get_runs_queries_but_never_mutations(app: TestApp) {
     let token = app.token("IOM", "iom_admin");
     let (status, body) = app
@@ -183,6 +202,8 @@ async fn rate_limit_per_subject(app: TestApp) {
 }
 
 db_tests!(
+    browsers_call_only_from_allowed_origins,
+    get_honours_operation_name,
     health_and_readiness,
     readyz_fails_when_database_is_gone,
     get_runs_queries_but_never_mutations,

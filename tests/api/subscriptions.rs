@@ -99,6 +99,51 @@ async fn two_servers_behave_as_one(app: TestApp) {
     assert_eq!(body["data"]["auditChain"]["ok"], true, "{body}");
 }
 
+async fn a_board_sees_manifests_arrivals_and_reception(app: TestApp) {
+    let token = app.token("MINEX", "foreign_affairs_officer");
+    let mut flights = connect(&app, &token).await.expect("ws");
+    subscribe(&mut flights, "subscription { flightUpdates { id } }").await;
+    let mut help = connect(&app, &token).await.expect("ws");
+    subscribe(
+        &mut help,
+        "subscription { assistanceRecorded { assistance { kind } } }",
+    )
+    .await;
+    let flight = schedule(&app, "GUA-WS-3").await;
+    let first = next_json(&mut flights).await.expect("scheduled");
+    assert_eq!(
+        first["payload"]["data"]["flightUpdates"]["id"], flight,
+        "{first}"
+    );
+    let q = "mutation($f: ID!, $rows: [ManifestRowInput!]!) { importManifest(flightId: $f, rows: $rows) { accepted { line } } }";
+    let row = json!({"givenNames": "Ana", "familyNames": "Pop", "birthDate": "1990-02-03", "sex": "F", "municipalityCode": "1301"});
+    let (_, body) = app
+        .gql(
+            &app.token("IOM", "iom_reception"),
+            q,
+            json!({"f": flight, "rows": [row]}),
+        )
+        .await;
+    assert_eq!(
+        body["data"]["importManifest"]["accepted"][0]["line"], 1,
+        "{body}"
+    );
+    let imported = next_json(&mut flights).await.expect("manifest event");
+    assert_eq!(
+        imported["payload"]["data"]["flightUpdates"]["id"], flight,
+        "{imported}"
+    );
+    receive(&app, &flight, at_door(&person("Rosa", "Sic", 3))).await;
+    let arrived = next_json(&mut flights).await.expect("arrival event");
+    assert_eq!(
+        arrived["payload"]["data"]["flightUpdates"]["id"], flight,
+        "{arrived}"
+    );
+    let reception = next_json(&mut help).await.expect("reception event");
+    let kind = &reception["payload"]["data"]["assistanceRecorded"]["assistance"]["kind"];
+    assert_eq!(kind, "RECEPTION", "{reception}");
+}
+
 async fn invalid_tokens_are_refused_at_init(app: TestApp) {
     assert!(connect(&app, "not-a-token").await.is_none());
     let expired = {
@@ -118,6 +163,7 @@ async fn invalid_tokens_are_refused_at_init(app: TestApp) {
 }
 
 db_tests!(
+    a_board_sees_manifests_arrivals_and_reception,
     two_servers_behave_as_one,
     subscribers_get_only_what_they_may_query,
     invalid_tokens_are_refused_at_init

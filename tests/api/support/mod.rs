@@ -130,6 +130,7 @@ pub fn test_settings(url: &str) -> Settings {
             ..Limits::default()
         },
         graphiql: true,
+        cors_origins: vec!["http://localhost:3000".into()],
     }
 }
 
@@ -241,6 +242,29 @@ impl TestApp {
             status,
             serde_json::from_slice(&bytes).unwrap_or(Value::Null),
         )
+    }
+
+    /// A CORS preflight for `POST /graphql` from `origin`; returns status
+    /// and the `Access-Control-Allow-Origin` answered.
+    pub async fn preflight(&self, origin: &str) -> (u16, Option<String>) {
+        let resp = self
+            .client
+            .request(awc::http::Method::OPTIONS, format!("{}/graphql", self.base))
+            .insert_header(("origin", origin))
+            .insert_header(("access-control-request-method", "POST"))
+            .insert_header((
+                "access-control-request-headers",
+                "authorization,content-type",
+            ))
+            .send()
+            .await
+            .expect("request");
+        let allowed = resp
+            .headers()
+            .get("access-control-allow-origin")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string);
+        (resp.status().as_u16(), allowed)
     }
 
     /// GETs a path; returns status and body text.
