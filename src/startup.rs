@@ -79,6 +79,7 @@ pub fn run(
                     Ok(resp)
                 }
             })
+            .wrap(actix_web::middleware::Compress::default())
             .wrap(http::cors(&state.settings.cors_origins))
             .wrap(TracingLogger::<SafeRootSpan>::new())
     })

@@ -6,6 +6,7 @@ use clap::{Parser, Subcommand};
 
 use crate::auth::token::{mint, parse_ttl, TokenRequest};
 use crate::config::Settings;
+use crate::domain::institution::{InstitutionKind, Role};
 use crate::error::StartupError;
 
 mod ops;
@@ -135,9 +136,11 @@ fn token(
     subject: String,
     ttl: &str,
 ) -> Result<(), StartupError> {
-    let role_parsed = crate::domain::institution::Role::parse(&role)
-        .ok_or_else(|| StartupError::Config(format!("unknown role {role:?}")))?;
+    let role_parsed = Role::parse(&role).ok_or_else(|| {
+        StartupError::Config(format!("unknown role {role:?}; roles: {}", roles_of(None)))
+    })?;
     let ttl = parse_ttl(ttl).map_err(StartupError::Config)?;
+    check_institution(settings, &institution.to_ascii_uppercase(), role_parsed)?;
     if settings.uses_dev_secret() {
         eprintln!("warning: signing with the development secret (set REINTEGRA_JWT_SECRET)");
     }
@@ -155,6 +158,56 @@ fn token(
     };
     let token = mint(&settings.jwt, &request).map_err(StartupError::Other)?;
     println!("{token}");
+    Ok(())
+}
+
+/// Role names, of one institution kind or of all.
+fn roles_of(kind: Option<InstitutionKind>) -> String {
+    Role::all()
+        .into_iter()
+        .filter(|r| kind.is_none_or(|k| r.kind() == k))
+        .map(Role::as_str)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Refuses what the server would refuse: an unknown or inactive
+/// institution, or a role of another kind.
+fn check_institution(settings: &Settings, code: &str, role: Role) -> Result<(), StartupError> {
+    crate::db::migrate::connect_and_migrate(&settings.database_url)?;
+    let mut conn = crate::db::establish(&settings.database_url)
+        .map_err(|e| StartupError::Database(format!("cannot connect: {e}")))?;
+    let all = crate::db::institutions::all(&mut conn)
+        .map_err(|e| StartupError::Database(e.to_string()))?;
+    let known = || {
+        all.iter()
+            .filter(|i| i.active)
+            .map(|i| format!("{} ({})", i.code, i.kind))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let inst = all.iter().find(|i| i.code == code).ok_or_else(|| {
+        StartupError::Config(format!(
+            "unknown institution {code}; active ones: {}",
+            known()
+        ))
+    })?;
+    if !inst.active {
+        return Err(StartupError::Config(format!(
+            "institution {code} is deactivated; active ones: {}",
+            known()
+        )));
+    }
+    let kind = InstitutionKind::parse(&inst.kind)
+        .ok_or_else(|| StartupError::Database(format!("institution {code} has no known kind")))?;
+    if role.kind() != kind {
+        return Err(StartupError::Config(format!(
+            "role {} is not one of {code}'s kind ({}); its roles: {}",
+            role.as_str(),
+            kind.as_str(),
+            roles_of(Some(kind))
+        )));
+    }
     Ok(())
 }
 

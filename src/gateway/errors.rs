@@ -12,6 +12,9 @@ pub fn normalize(errors: &mut [ServerError], metrics: &Metrics) {
         let ext = err
             .extensions
             .get_or_insert_with(ErrorExtensionValues::default);
+        if err.message.contains('\n') {
+            err.message = one_line(&err.message);
+        }
         let code = match ext.get("code") {
             Some(Value::String(code)) => code.clone(),
             _ => {
@@ -21,6 +24,23 @@ pub fn normalize(errors: &mut [ServerError], metrics: &Metrics) {
             }
         };
         metrics.count_error(&code);
+    }
+}
+
+/// The parser's multi-line report (source excerpt, caret, "= expected …")
+/// as one line: "syntax error at 1:3: expected selection".
+fn one_line(message: &str) -> String {
+    let at = message
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("--> "))
+        .map(str::trim);
+    let reason = message
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("= "))
+        .unwrap_or_else(|| message.lines().next().unwrap_or("").trim());
+    match at {
+        Some(at) => format!("syntax error at {at}: {reason}"),
+        None => message.split_whitespace().collect::<Vec<_>>().join(" "),
     }
 }
 

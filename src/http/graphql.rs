@@ -78,6 +78,21 @@ fn parse_batch(req: &HttpRequest, body: &[u8]) -> Result<BatchRequest, AppError>
         .map_err(|e| AppError::bad_input("body", format!("malformed GraphQL JSON request: {e}")))
 }
 
+/// `application/graphql-response+json` when the client asks for it (GraphQL
+/// over HTTP), plain JSON otherwise.
+fn media_type(req: &HttpRequest) -> &'static str {
+    let wants = req
+        .headers()
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|a| a.contains("application/graphql-response+json"));
+    if wants {
+        "application/graphql-response+json; charset=utf-8"
+    } else {
+        "application/json"
+    }
+}
+
 /// The GraphQL endpoint for both methods.
 pub async fn graphql(
     req: HttpRequest,
@@ -151,5 +166,5 @@ async fn handle(
     } else {
         HttpResponse::build(StatusCode::OK)
     };
-    Ok(resp.content_type("application/json").json(body))
+    Ok(resp.content_type(media_type(req)).json(body))
 }

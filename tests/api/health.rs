@@ -71,6 +71,23 @@ async fn browsers_call_only_from_allowed_origins(app: TestApp) {
     assert_eq!(allowed, None, "no CORS for other origins");
 }
 
+async fn graphql_over_http_niceties(app: TestApp) {
+    let token = app.token("IOM", "iom_admin");
+    let (_, body) = app.gql(&token, "{ me { ", json!({})).await;
+    let message = body["errors"][0]["message"].as_str().unwrap_or_default();
+    assert!(message.starts_with("syntax error at 1:"), "{body}");
+    assert!(!message.contains('\n'), "one line: {message}");
+    let big = "{ departments { code name municipalities { code name } } }";
+    let asked = [
+        ("accept", "application/graphql-response+json"),
+        ("accept-encoding", "gzip"),
+    ];
+    let (status, media, encoding) = app.post_headers(&token, big, &asked).await;
+    assert_eq!(status, 200);
+    assert!(media.is_some_and(|m| m.starts_with("application/graphql-response+json")));
+    assert_eq!(encoding.as_deref(), Some("gzip"));
+}
+
 async fn get_honours_operation_name(app: TestApp) {
     let token = app.token("IOM", "iom_admin");
     let q = "query%20A%20%7B%20me%20%7B%20role%20%7D%20%7D%20query%20B%20%7B%20me%20%7B%20subject%20%7D%20%7D";
@@ -202,6 +219,7 @@ async fn rate_limit_per_subject(app: TestApp) {
 }
 
 db_tests!(
+    graphql_over_http_niceties,
     browsers_call_only_from_allowed_origins,
     get_honours_operation_name,
     health_and_readiness,

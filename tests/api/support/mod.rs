@@ -244,6 +244,39 @@ impl TestApp {
         )
     }
 
+    /// POSTs a query with extra request headers; returns status and the
+    /// `content-type` and `content-encoding` answered.
+    pub async fn post_headers(
+        &self,
+        token: &str,
+        query: &str,
+        headers: &[(&str, &str)],
+    ) -> (u16, Option<String>, Option<String>) {
+        let mut req = self
+            .client
+            .post(format!("{}/graphql", self.base))
+            .insert_header(("content-type", "application/json"))
+            .insert_header(("authorization", format!("Bearer {token}")));
+        for (k, v) in headers {
+            req = req.insert_header((*k, *v));
+        }
+        let resp = req
+            .send_json(&json!({ "query": query }))
+            .await
+            .expect("request");
+        let get = |name: &str| {
+            resp.headers()
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_string)
+        };
+        (
+            resp.status().as_u16(),
+            get("content-type"),
+            get("content-encoding"),
+        )
+    }
+
     /// A CORS preflight for `POST /graphql` from `origin`; returns status
     /// and the `Access-Control-Allow-Origin` answered.
     pub async fn preflight(&self, origin: &str) -> (u16, Option<String>) {
