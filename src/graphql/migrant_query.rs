@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use async_graphql::{Context, InputObject, Object, Result, SimpleObject, ID};
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use diesel::prelude::*;
 
 use super::access::{require_read, row_filter};
@@ -17,6 +17,7 @@ use crate::db::schema::migrants;
 use crate::db::scope::{self, ScopedMigrants};
 use crate::db::scope_counts;
 use crate::db::{self};
+use crate::domain::cui::Cui;
 use crate::domain::geography::MunicipalityCode;
 use crate::domain::person::{ConsentPurpose, NameQuery, StoredEnum};
 use crate::error::{AppError, AppResult};
@@ -40,6 +41,11 @@ pub struct MigrantFilter {
     /// With `hasActiveConsent`: to this institution (IOM only; partners
     /// always filter on their own consents).
     pub consent_institution: Option<String>,
+    /// The person holding this CUI (DOCUMENTS).
+    pub document_number: Option<String>,
+    /// Records whose own fields changed at or after this instant, for
+    /// keeping a partner system in step (IDENTITY).
+    pub updated_since: Option<DateTime<Utc>>,
 }
 
 /// A filter after validation and permission checks.
@@ -50,10 +56,21 @@ struct CheckedFilter {
     municipality: Option<String>,
     arrived: Option<(Option<NaiveDate>, Option<NaiveDate>)>,
     consent: Option<(Option<String>, &'static str)>,
+    document: Option<String>,
+    updated_since: Option<NaiveDateTime>,
 }
 
 fn check_filter(ctx: &Context<'_>, f: MigrantFilter) -> AppResult<CheckedFilter> {
     let mut out = CheckedFilter::default();
+    if let Some(cui) = f.document_number {
+        require_read(ctx, Slice::Documents)?;
+        let cui = Cui::parse(&cui).map_err(|e| AppError::bad_input("filter.documentNumber", e))?;
+        out.document = Some(cui.as_str().to_string());
+    }
+    if let Some(t) = f.updated_since {
+        require_read(ctx, Slice::Identity)?;
+        out.updated_since = Some(t.naive_utc());
+    }
     if let Some(name) = f.name {
         require_read(ctx, Slice::Identity)?;
         out.name = NameQuery::parse(&name)
@@ -111,6 +128,12 @@ fn build(rf: &RowFilter, f: &CheckedFilter, shape: scope::Shape) -> ScopedMigran
     if let Some((inst, purpose)) = &f.consent {
         q = scope::with_consent(q, inst.clone(), purpose, rf.now);
     }
+    if let Some(cui) = &f.document {
+        q = q.filter(migrants::document_number.eq(cui.clone()));
+    }
+    if let Some(t) = f.updated_since {
+        q = q.filter(migrants::updated_at.ge(t));
+    }
     q
 }
 
@@ -152,7 +175,11 @@ impl MigrantConnection {
 /// A consent scope, unfiltered or by department, is answered from the
 /// maintained counts (`db::scope_counts`); anything else counts rows.
 fn count(conn: &mut db::DbConnection, rows: &RowFilter, f: &CheckedFilter) -> AppResult<i64> {
-    let by_counts = f.name.is_none() && f.municipality.is_none() && f.arrived.is_none();
+    let by_counts = f.name.is_none()
+        && f.municipality.is_none()
+        && f.arrived.is_none()
+        && f.document.is_none()
+        && f.updated_since.is_none();
     match (rows.scope.consent_purpose(), by_counts, &f.consent) {
         (Some(purpose), true, None) => Ok(scope_counts::count(
             conn,

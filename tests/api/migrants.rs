@@ -14,6 +14,43 @@ fn ids(body: &Value) -> Vec<String> {
         .collect()
 }
 
+async fn filters_for_partner_systems(app: TestApp) {
+    let admin = app.token("IOM", "iom_admin");
+    let first = app.register(person("Ana", "Ixcoy", 1)).await;
+    let second = app.register(person("Rosa", "Tuyuc", 2)).await;
+    let q =
+        "query($f: MigrantFilter) { migrants(filter: $f) { totalCount edges { node { id } } } }";
+    let cui = person("Ana", "Ixcoy", 1)["documents"]["documentNumber"].clone();
+    let (_, body) = app
+        .gql(&admin, q, json!({"f": {"documentNumber": cui}}))
+        .await;
+    assert_eq!(ids(&body), vec![first.clone()], "{body}");
+    let (_, body) = app
+        .gql(&admin, q, json!({"f": {"documentNumber": "1234"}}))
+        .await;
+    assert_eq!(
+        body["errors"][0]["extensions"]["field"], "filter.documentNumber",
+        "{body}"
+    );
+    let labour = app.token("MINTRAB", "labour_officer");
+    let (_, body) = app
+        .gql(&labour, q, json!({"f": {"documentNumber": cui}}))
+        .await;
+    assert_eq!(
+        body["errors"][0]["extensions"]["code"], "FORBIDDEN",
+        "{body}"
+    );
+    // Only what changed since the mark comes back.
+    let mark = chrono::Utc::now();
+    let update = "mutation($id: ID!) { updateMigrant(id: $id, expectedVersion: 1, input: {skills: {yearsExperience: 9}}) { version } }";
+    let (_, body) = app.gql(&admin, update, json!({"id": second})).await;
+    assert_eq!(body["data"]["updateMigrant"]["version"], 2, "{body}");
+    let (_, body) = app
+        .gql(&admin, q, json!({"f": {"updatedSince": mark.to_rfc3339()}}))
+        .await;
+    assert_eq!(ids(&body), vec![second], "{body}");
+}
+
 async fn search_and_filters_respect_scope(app: TestApp) {
     let visible = app.register(person("José", "López García", 1)).await;
     app.consent(&visible, "MINTRAB", "EMPLOYMENT", None).await;
@@ -342,6 +379,7 @@ fn graphql_literal(v: &Value) -> String {
 }
 
 db_tests!(
+    filters_for_partner_systems,
     search_and_filters_respect_scope,
     arrival_date_filter,
     keyset_pagination,
