@@ -50,6 +50,7 @@ pub fn build_state(
         audit,
         events,
         statements,
+        stopping: tokio::sync::watch::channel(false).0,
     }))
 }
 
@@ -84,6 +85,9 @@ pub fn run(
             .wrap(TracingLogger::<SafeRootSpan>::new())
     })
     .workers(workers.max(1))
+    // Signals are handled in `serve`, which closes WebSockets first.
+    .disable_signals()
+    .shutdown_timeout(5)
     .listen(listener)
     .map_err(|e| StartupError::Other(format!("cannot listen: {e}")))?
     .run();
@@ -125,7 +129,31 @@ pub async fn serve(settings: Settings) -> Result<(), StartupError> {
         .map(|n| n.get())
         .unwrap_or(2);
     let state = build_state(settings, pool, statements)?;
-    run(listener, state, workers)?
+    let server = run(listener, state.clone(), workers)?;
+    let handle = server.handle();
+    actix_web::rt::spawn(async move {
+        stop_signal().await;
+        tracing::info!("stopping: closing WebSockets, finishing requests");
+        state.begin_shutdown();
+        handle.stop(true).await;
+    });
+    server
         .await
         .map_err(|e| StartupError::Other(format!("server stopped: {e}")))
+}
+
+/// SIGTERM (service managers) or Ctrl-C.
+async fn stop_signal() {
+    use tokio::signal::unix::{signal, SignalKind};
+    match signal(SignalKind::terminate()) {
+        Ok(mut term) => {
+            tokio::select! {
+                _ = term.recv() => {}
+                _ = tokio::signal::ctrl_c() => {}
+            }
+        }
+        Err(_) => {
+            let _ = tokio::signal::ctrl_c().await;
+        }
+    }
 }

@@ -13,8 +13,11 @@ pub fn init() {
     let filter = EnvFilter::try_from_env("REINTEGRA_LOG")
         .unwrap_or_else(|_| EnvFilter::new("info,actix_server=warn"));
     let json = std::env::var("REINTEGRA_LOG_FORMAT").is_ok_and(|v| v == "json");
+    // Colour codes only for a person at a terminal, never in a log file.
+    let colour = std::io::IsTerminal::is_terminal(&std::io::stderr());
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
+        .with_ansi(colour)
         .with_writer(std::io::stderr);
     // A second init (tests, repeated CLI calls) is harmless: keep the first.
     let _ = if json {

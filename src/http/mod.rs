@@ -45,6 +45,15 @@ pub struct AppState {
     pub events: EventBus,
     /// SQL statements sent so far.
     pub statements: StatementCounter,
+    /// Turns true when the server is stopping: open WebSockets close.
+    pub stopping: tokio::sync::watch::Sender<bool>,
+}
+
+impl AppState {
+    /// Tells every open WebSocket to close (1001) because the server stops.
+    pub fn begin_shutdown(&self) {
+        self.stopping.send_replace(true);
+    }
 }
 
 /// Builds a keyed rate limiter from a per-minute budget.

@@ -144,6 +144,16 @@ async fn a_board_sees_manifests_arrivals_and_reception(app: TestApp) {
     assert_eq!(kind, "RECEPTION", "{reception}");
 }
 
+async fn stopping_closes_sockets_as_going_away(app: TestApp) {
+    use crate::support::ws::{next_event, Event};
+    let mut conn = connect(&app, &app.token("MINEX", "foreign_affairs_officer"))
+        .await
+        .expect("ws");
+    subscribe(&mut conn, ARRIVALS).await;
+    app.state.begin_shutdown();
+    assert_eq!(next_event(&mut conn, 15).await, Event::Closed(Some(1001)));
+}
+
 async fn invalid_tokens_are_refused_at_init(app: TestApp) {
     assert!(connect(&app, "not-a-token").await.is_none());
     let expired = {
@@ -163,6 +173,7 @@ async fn invalid_tokens_are_refused_at_init(app: TestApp) {
 }
 
 db_tests!(
+    stopping_closes_sockets_as_going_away,
     a_board_sees_manifests_arrivals_and_reception,
     two_servers_behave_as_one,
     subscribers_get_only_what_they_may_query,

@@ -23,6 +23,9 @@ use crate::gateway::{self, errors::server_error};
 use crate::graphql::events::DomainEvent;
 use crate::http::AppState;
 
+/// RFC 6455 "going away": the server is stopping; reconnect elsewhere or later.
+const GOING_AWAY: u16 = 1001;
+
 /// How a step of the loop leaves the connection.
 enum Flow {
     Continue,
@@ -63,6 +66,7 @@ pub async fn serve(
     let (out, mut outgoing) = mpsc::channel(64);
     let limits = state.settings.limits.clone();
     let mut events = pin!(state.events.stream());
+    let mut stopping = state.stopping.subscribe();
     let mut conn = Connection {
         state,
         session,
@@ -83,6 +87,7 @@ pub async fn serve(
         let flow = tokio::select! {
             msg = messages.next() => conn.on_message(msg).await,
             Some(out) = outgoing.recv() => conn.on_outgoing(out).await,
+            _ = stopping.wait_for(|s| *s) => Flow::Close(GOING_AWAY, "server shutting down".into()),
             _ = &mut init_deadline, if !active => {
                 Flow::Close(close::INIT_TIMEOUT, "Connection initialisation timeout".into())
             }

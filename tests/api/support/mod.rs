@@ -142,6 +142,7 @@ pub fn fixture(name: &str) -> String {
 /// A running app and a client for it.
 pub struct TestApp {
     pub backend: Backend,
+    pub state: actix_web::web::Data<reintegra::http::AppState>,
     pub base: String,
     pub db: db::TestDb,
     client: awc::Client,
@@ -161,6 +162,7 @@ impl TestApp {
         )
         .expect("pool");
         let state = reintegra::startup::build_state(settings, pool, counter).expect("state");
+        let handle = state.clone();
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
         let port = listener.local_addr().expect("addr").port();
         let server = reintegra::startup::run(listener, state, 1).expect("server");
@@ -170,6 +172,7 @@ impl TestApp {
             .finish();
         TestApp {
             backend,
+            state: handle,
             base: format!("http://127.0.0.1:{port}"),
             db,
             client,
