@@ -31,8 +31,11 @@ pub struct Limits {
     pub max_body_bytes: usize,
     /// Largest `first` a connection accepts.
     pub max_page_size: usize,
-    /// Requests per minute allowed for one `sub`.
+    /// Requests per minute allowed for one subject of one institution.
     pub rate_per_minute: u32,
+    /// Budgets per subject for particular institutions (a portal's back end
+    /// behind one service account needs more than one person does).
+    pub rate_per_institution: Vec<(String, u32)>,
     /// Requests per minute with a missing or invalid token allowed from one
     /// client address.
     pub unauthenticated_rate_per_minute: u32,
@@ -57,6 +60,7 @@ impl Default for Limits {
             max_body_bytes: 1_048_576,
             max_page_size: 100,
             rate_per_minute: 600,
+            rate_per_institution: Vec::new(),
             unauthenticated_rate_per_minute: 60,
             max_string_chars: 10_000,
             ws_revalidate_every: Duration::from_secs(30),
@@ -64,6 +68,26 @@ impl Default for Limits {
             ws_max_operations: 50,
         }
     }
+}
+
+/// `REINTEGRA_RATE_LIMIT_INSTITUTIONS=MINTRAB=6000,USAC=1200`.
+fn institution_budgets() -> Result<Vec<(String, u32)>, StartupError> {
+    let Some(raw) = var("REINTEGRA_RATE_LIMIT_INSTITUTIONS") else {
+        return Ok(Vec::new());
+    };
+    raw.split(',')
+        .filter(|p| !p.trim().is_empty())
+        .map(|pair| {
+            let bad = || {
+                StartupError::Config(format!(
+                    "REINTEGRA_RATE_LIMIT_INSTITUTIONS: {pair:?} is not CODE=PER_MINUTE"
+                ))
+            };
+            let (code, n) = pair.split_once('=').ok_or_else(bad)?;
+            let n: u32 = n.trim().parse().map_err(|_| bad())?;
+            Ok((code.trim().to_ascii_uppercase(), n))
+        })
+        .collect()
 }
 
 impl Limits {
@@ -80,6 +104,7 @@ impl Limits {
             max_body_bytes: parsed("REINTEGRA_MAX_BODY_BYTES", d.max_body_bytes)?,
             max_page_size: parsed("REINTEGRA_MAX_PAGE_SIZE", d.max_page_size)?,
             rate_per_minute: parsed("REINTEGRA_RATE_LIMIT_PER_MINUTE", d.rate_per_minute)?,
+            rate_per_institution: institution_budgets()?,
             unauthenticated_rate_per_minute: parsed(
                 "REINTEGRA_UNAUTHENTICATED_RATE_LIMIT_PER_MINUTE",
                 d.unauthenticated_rate_per_minute,

@@ -39,6 +39,9 @@ pub fn build_state(
     let schema = build_schema(pool.clone(), settings.clone(), events.clone());
     let rate_limiter = http::rate_limiter(settings.limits.rate_per_minute);
     let address_limiter = http::rate_limiter(settings.limits.unauthenticated_rate_per_minute);
+    let institution_limiters = (settings.limits.rate_per_institution.iter())
+        .map(|(code, n)| (code.clone(), http::rate_limiter(*n)))
+        .collect();
     Ok(web::Data::new(AppState {
         schema,
         pool,
@@ -46,6 +49,7 @@ pub fn build_state(
         settings,
         metrics,
         rate_limiter,
+        institution_limiters,
         address_limiter,
         audit,
         events,

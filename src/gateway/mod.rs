@@ -36,10 +36,19 @@ pub async fn admit(
         Err(e) => Err(e),
     };
     match verified {
-        Ok(identity) => match state.rate_limiter.check_key(&identity.subject) {
-            Ok(_) => Ok(identity),
-            Err(later) => Err(limited(later)),
-        },
+        Ok(identity) => {
+            // One budget per subject of an institution: the same `sub` in two
+            // institutions is two callers.
+            let code = &identity.institution.code;
+            let limiter = state
+                .institution_limiters
+                .get(code)
+                .unwrap_or(&state.rate_limiter);
+            match limiter.check_key(&format!("{code}\u{1f}{}", identity.subject)) {
+                Ok(_) => Ok(identity),
+                Err(later) => Err(limited(later)),
+            }
+        }
         // A database outage is not a failed authentication.
         Err(err @ AppError::Unavailable(_)) => Err(err),
         Err(err) => match address.map(|ip| state.address_limiter.check_key(&ip)) {

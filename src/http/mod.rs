@@ -34,8 +34,10 @@ pub struct AppState {
     pub settings: Settings,
     /// Metrics registry.
     pub metrics: Metrics,
-    /// Per-`sub` request budget.
+    /// Request budget per (institution, subject).
     pub rate_limiter: DefaultKeyedRateLimiter<String>,
+    /// Larger (or smaller) budgets for the subjects of some institutions.
+    pub institution_limiters: std::collections::HashMap<String, DefaultKeyedRateLimiter<String>>,
     /// Per-address budget of requests with a missing or invalid token.
     pub address_limiter: DefaultKeyedRateLimiter<IpAddr>,
     /// The group committer of read events.

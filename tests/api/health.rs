@@ -229,3 +229,26 @@ db_tests!(
     hostile_queries_are_refused,
     rate_limit_per_subject,
 );
+
+fn budgets(s: &mut reintegra::config::Settings) {
+    s.limits.rate_per_minute = 2;
+    s.limits.rate_per_institution = vec![("MINTRAB".into(), 5)];
+}
+
+async fn institutions_have_their_own_budgets(app: TestApp) {
+    let me = "{ me { role } }";
+    let service = app.token_as("MINTRAB", "labour_officer", "portal@mintrab");
+    for _ in 0..5 {
+        assert_eq!(app.gql(&service, me, json!({})).await.0, 200);
+    }
+    assert_eq!(app.gql(&service, me, json!({})).await.0, 429);
+    // The same subject at another institution is another caller.
+    let iom = app.token_as("IOM", "iom_admin", "portal@mintrab");
+    let minex = app.token_as("MINEX", "foreign_affairs_officer", "portal@mintrab");
+    for token in [&iom, &iom, &minex, &minex] {
+        assert_eq!(app.gql(token, me, json!({})).await.0, 200);
+    }
+    assert_eq!(app.gql(&iom, me, json!({})).await.0, 429);
+}
+
+crate::db_tests_with!(budgets; institutions_have_their_own_budgets);
