@@ -165,11 +165,11 @@ diesel::table! {
 }
 
 diesel::table! {
-    consent_counts (institution_code, purpose, department_code, expires_on) {
+    consent_counts (institution_code, purpose, expires_on, department_code) {
         institution_code -> Text,
         purpose -> Text,
-        department_code -> Text,
         expires_on -> Date,
+        department_code -> Text,
         n -> BigInt,
     }
 }

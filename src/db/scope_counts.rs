@@ -1,18 +1,19 @@
 //! Maintained counts behind the consent row scopes' `totalCount`.
 //!
-//! `consent_counts` holds, per institution, purpose, department of origin
-//! and UTC day of expiry, how many non-revoked consents of shareable (not
-//! do-not-share) people exist. That number changes only on writes — a
+//! `consent_counts` holds, per institution, purpose, UTC month of expiry
+//! and department of origin, how many non-revoked consents of shareable
+//! (not do-not-share) people exist. That number changes only on writes — a
 //! consent recorded or revoked, a person's department or do-not-share flag
 //! changed — and those writes adjust it in their own transaction. Expiry
-//! needs no write: a count at `now` sums the buckets that expire after
-//! today and counts today's expiring consents exactly from an index. So a
-//! partner's count costs a few hundred bucket rows whatever the table size,
-//! and a consent stops counting the moment it expires.
+//! needs no write: a count at `now` sums the buckets of the months after
+//! this one (one index range) and counts this month's expiring consents
+//! exactly from an index. So a partner's count costs a few hundred bucket
+//! rows whatever the table size, and a consent stops counting the moment
+//! it expires.
 
 use std::collections::HashMap;
 
-use chrono::{NaiveDate, NaiveDateTime};
+use chrono::{Datelike, NaiveDate, NaiveDateTime};
 use diesel::dsl::{exists, sql};
 use diesel::prelude::*;
 use diesel::sql_types::BigInt;
@@ -21,9 +22,21 @@ use super::consents::ConsentRow;
 use super::schema::{consent_counts as cc, consents, migrants};
 use super::DbConnection;
 
-/// The bucket day of consents that never expire.
+/// The bucket of consents that never expire.
 fn never() -> NaiveDate {
-    NaiveDate::from_ymd_opt(9999, 12, 31).unwrap_or(NaiveDate::MAX)
+    NaiveDate::from_ymd_opt(9999, 12, 1).unwrap_or(NaiveDate::MAX)
+}
+
+/// The first day of `d`'s month: a bucket's key.
+fn month_of(d: NaiveDate) -> NaiveDate {
+    d.with_day(1).unwrap_or(d)
+}
+
+/// The first day of the month after `d`'s.
+fn next_month(d: NaiveDate) -> NaiveDate {
+    month_of(d)
+        .checked_add_months(chrono::Months::new(1))
+        .unwrap_or(NaiveDate::MAX)
 }
 
 /// One bucket's change.
@@ -38,7 +51,10 @@ struct Delta {
 }
 
 fn key(c: &ConsentRow, department: &str) -> (String, String, String, NaiveDate) {
-    let day = c.expires_at.map(|e| e.date()).unwrap_or_else(never);
+    let day = c
+        .expires_at
+        .map(|e| month_of(e.date()))
+        .unwrap_or_else(never);
     (
         c.institution_code.clone(),
         c.purpose.clone(),
@@ -73,8 +89,8 @@ fn apply(
                     .on_conflict((
                         cc::institution_code,
                         cc::purpose,
-                        cc::department_code,
                         cc::expires_on,
+                        cc::department_code,
                     ))
                     .do_update()
                     .set(cc::n.eq(cc::n + diesel::upsert::excluded(cc::n)))
@@ -158,32 +174,29 @@ pub fn count(
     department: Option<&str>,
     now: NaiveDateTime,
 ) -> QueryResult<i64> {
-    let today = now.date();
+    let this_month = month_of(now.date());
     let mut buckets = cc::table
         .filter(cc::institution_code.eq(institution.to_string()))
         .filter(cc::purpose.eq(purpose.to_string()))
-        .filter(cc::expires_on.gt(today))
+        .filter(cc::expires_on.gt(this_month))
         .select(sql::<BigInt>("CAST(COALESCE(SUM(n), 0) AS BIGINT)"))
         .into_boxed();
     if let Some(d) = department {
         buckets = buckets.filter(cc::department_code.eq(d.to_string()));
     }
     let later: i64 = buckets.get_result(conn)?;
-    let tomorrow = today
-        .succ_opt()
-        .unwrap_or(today)
-        .and_time(chrono::NaiveTime::MIN);
+    let month_end = next_month(now.date()).and_time(chrono::NaiveTime::MIN);
     let expiring = consents::table
         .filter(consents::institution_code.eq(institution.to_string()))
         .filter(consents::purpose.eq(purpose.to_string()))
         .filter(consents::revoked_at.is_null())
         .filter(consents::expires_at.gt(now))
-        .filter(consents::expires_at.lt(tomorrow));
+        .filter(consents::expires_at.lt(month_end));
     let shareable = migrants::table
         .filter(migrants::id.eq(consents::migrant_id))
         .filter(migrants::do_not_share.eq(false));
     // Correlated subqueries cannot be boxed, hence two spelled-out forms.
-    let today_left: i64 = match department {
+    let this_month_left: i64 = match department {
         Some(d) => expiring
             .filter(exists(
                 shareable.filter(migrants::origin_department_code.eq(d.to_string())),
@@ -195,21 +208,23 @@ pub fn count(
             .count()
             .get_result(conn)?,
     };
-    Ok(later + today_left)
+    Ok(later + this_month_left)
 }
 
 /// Recomputes every bucket from the consents (after a bulk load, or to
 /// repair): the same statement as the migration that created the table.
 pub fn rebuild(conn: &mut DbConnection) -> QueryResult<()> {
     use diesel::connection::SimpleConnection;
-    let day = match conn {
-        DbConnection::Pg(_) => "COALESCE(CAST(c.expires_at AS DATE), DATE '9999-12-31')",
-        DbConnection::Sqlite(_) => "COALESCE(date(c.expires_at), '9999-12-31')",
+    let month = match conn {
+        DbConnection::Pg(_) => {
+            "COALESCE(CAST(date_trunc('month', c.expires_at) AS DATE), DATE '9999-12-01')"
+        }
+        DbConnection::Sqlite(_) => "COALESCE(date(c.expires_at, 'start of month'), '9999-12-01')",
     };
     conn.batch_execute(&format!(
         "DELETE FROM consent_counts; \
-         INSERT INTO consent_counts (institution_code, purpose, department_code, expires_on, n) \
-         SELECT c.institution_code, c.purpose, COALESCE(m.origin_department_code, ''), {day}, count(*) \
+         INSERT INTO consent_counts (institution_code, purpose, expires_on, department_code, n) \
+         SELECT c.institution_code, c.purpose, {month}, COALESCE(m.origin_department_code, ''), count(*) \
          FROM consents c JOIN migrants m ON m.id = c.migrant_id \
          WHERE c.revoked_at IS NULL AND m.do_not_share = false \
          GROUP BY 1, 2, 3, 4;"
