@@ -1,7 +1,9 @@
-//! Prometheus metrics: requests, latencies, errors by code, pool usage.
+//! Prometheus metrics: requests, latencies, errors by code, pool usage,
+//! open WebSockets and their operations, and the process (RSS, CPU, files).
 
 use prometheus::{
-    Encoder, HistogramOpts, HistogramVec, IntCounterVec, IntGaugeVec, Opts, Registry, TextEncoder,
+    Encoder, HistogramOpts, HistogramVec, IntCounterVec, IntGauge, IntGaugeVec, Opts, Registry,
+    TextEncoder,
 };
 
 use crate::db::DbPool;
@@ -15,6 +17,18 @@ pub struct Metrics {
     errors: IntCounterVec,
     pool: IntGaugeVec,
     statements: prometheus::IntCounter,
+    ws_connections: IntGauge,
+    ws_operations: IntGaugeVec,
+}
+
+/// Decrements its gauge when dropped: an operation or a connection that
+/// ends any way (done, aborted, failed) leaves the gauge right.
+pub struct Live(IntGauge);
+
+impl Drop for Live {
+    fn drop(&mut self) {
+        self.0.dec();
+    }
 }
 
 impl Metrics {
@@ -62,7 +76,23 @@ impl Metrics {
         )?;
         registry.register(Box::new(pool.clone()))?;
         registry.register(Box::new(statements.clone()))?;
+        let ws_connections =
+            IntGauge::new("reintegra_ws_connections", "Open WebSocket connections")?;
+        let ws_operations = IntGaugeVec::new(
+            Opts::new(
+                "reintegra_ws_operations",
+                "Operations running on WebSockets, by root field",
+            ),
+            &["field"],
+        )?;
+        registry.register(Box::new(ws_connections.clone()))?;
+        registry.register(Box::new(ws_operations.clone()))?;
+        registry.register(Box::new(
+            prometheus::process_collector::ProcessCollector::for_self(),
+        ))?;
         Ok(Metrics {
+            ws_connections,
+            ws_operations,
             registry,
             requests,
             latency,
@@ -78,6 +108,20 @@ impl Metrics {
             .with_label_values(&[route, &status.to_string()])
             .inc();
         self.latency.with_label_values(&[route]).observe(seconds);
+    }
+
+    /// Counts an open WebSocket until the returned guard is dropped.
+    pub fn ws_connection(&self) -> Live {
+        self.ws_connections.inc();
+        Live(self.ws_connections.clone())
+    }
+
+    /// Counts a running WebSocket operation (by its root field, a name from
+    /// the schema) until the returned guard is dropped.
+    pub fn ws_operation(&self, field: &str) -> Live {
+        let gauge = self.ws_operations.with_label_values(&[field]);
+        gauge.inc();
+        Live(gauge)
     }
 
     /// Counts one error sent to a client, by code.

@@ -154,6 +154,20 @@ async fn stopping_closes_sockets_as_going_away(app: TestApp) {
     assert_eq!(next_event(&mut conn, 15).await, Event::Closed(Some(1001)));
 }
 
+async fn metrics_count_sockets_and_subscriptions(app: TestApp) {
+    let mut conn = connect(&app, &app.token("MINEX", "foreign_affairs_officer"))
+        .await
+        .expect("ws");
+    subscribe(&mut conn, ARRIVALS).await;
+    let (_, text) = app.get("/metrics", None).await;
+    assert!(text.contains("reintegra_ws_connections 1"), "{text}");
+    assert!(
+        text.contains("reintegra_ws_operations{field=\"arrivals\"} 1"),
+        "{text}"
+    );
+    assert!(text.contains("process_resident_memory_bytes"), "{text}");
+}
+
 async fn invalid_tokens_are_refused_at_init(app: TestApp) {
     assert!(connect(&app, "not-a-token").await.is_none());
     let expired = {
@@ -173,6 +187,7 @@ async fn invalid_tokens_are_refused_at_init(app: TestApp) {
 }
 
 db_tests!(
+    metrics_count_sockets_and_subscriptions,
     stopping_closes_sockets_as_going_away,
     a_board_sees_manifests_arrivals_and_reception,
     two_servers_behave_as_one,

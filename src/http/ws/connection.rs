@@ -63,6 +63,7 @@ pub async fn serve(
     messages: AggregatedMessageStream,
     peer: Option<IpAddr>,
 ) {
+    let _open = state.metrics.ws_connection();
     let (out, mut outgoing) = mpsc::channel(64);
     let limits = state.settings.limits.clone();
     let mut events = pin!(state.events.stream());

@@ -71,6 +71,37 @@ fn message_for(id: &str, resp: Response) -> ServerMessage {
     }
 }
 
+/// Subscriptions the metrics name; anything else is counted by kind, so a
+/// client cannot mint label values.
+const SUBSCRIPTIONS: [&str; 3] = ["flightUpdates", "arrivals", "assistanceRecorded"];
+
+/// The metric label of an operation: its subscription field, or its kind.
+fn metric_label(doc: &async_graphql::parser::types::ExecutableDocument) -> &'static str {
+    use async_graphql::parser::types::{OperationType, Selection};
+    let Some((_, op)) = doc.operations.iter().next() else {
+        return "other";
+    };
+    match op.node.ty {
+        OperationType::Query => "query",
+        OperationType::Mutation => "mutation",
+        OperationType::Subscription => {
+            let field = op
+                .node
+                .selection_set
+                .node
+                .items
+                .iter()
+                .find_map(|s| match &s.node {
+                    Selection::Field(f) => Some(f.node.name.node.as_str()),
+                    _ => None,
+                });
+            field
+                .and_then(|f| SUBSCRIPTIONS.iter().find(|k| **k == f).copied())
+                .unwrap_or("other")
+        }
+    }
+}
+
 /// Runs operation `id` to its end.
 pub async fn run(launch: Launch, id: String, request: Request) {
     if let Some(done) = stream(&launch, &id, request).await {
@@ -95,7 +126,9 @@ async fn stream(launch: &Launch, id: &str, request: Request) -> Option<ServerMes
         launch.fail(id, err).await;
         return None;
     }
-    let [request] = requests;
+    let [mut request] = requests;
+    let label = request.parsed_query().ok().map_or("other", metric_label);
+    let _running = state.metrics.ws_operation(label);
     let rc = RequestContext {
         identity,
         request_id: format!("{}-{}", launch.connection_id, uuid::Uuid::new_v4().simple()),
