@@ -54,11 +54,7 @@ fn page(conn: &mut DbConnection, rows: &RowFilter, name: Option<&str>) -> Vec<Mi
     if let Some(n) = name {
         q = scope::name_matches(q, n);
     }
-    q.order((m::created_at, m::id))
-        .limit(21)
-        .select(MigrantRow::as_select())
-        .load(conn)
-        .expect("page")
+    scope::page(conn, q, rows, 21).expect("page")
 }
 
 fn labour_list(conn: &mut DbConnection, count: bool) {

@@ -209,10 +209,7 @@ fn load_page(
                 .or(migrants::created_at.eq(t).and(migrants::id.gt(id))),
         );
     }
-    Ok(q.order((migrants::created_at, migrants::id))
-        .limit(limit + 1)
-        .select(MigrantRow::as_select())
-        .load(conn)?)
+    Ok(scope::page(conn, q, rows, limit + 1)?)
 }
 
 /// Migrant queries.

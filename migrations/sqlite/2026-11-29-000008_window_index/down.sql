@@ -1,0 +1,1 @@
+DROP INDEX migrants_window_idx;
