@@ -206,7 +206,7 @@ def parse_ms(text):
     return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}[unit]
 
 
-def fixtures(tokens, backend, url):
+def fixtures(tokens):
     """Ids and flights the dynamic scenarios need, taken through the API."""
     admin = tokens["IOM"]
     page = gql(admin, "{ migrants(first: 100) { edges { node { id version } } } }")
@@ -279,7 +279,7 @@ def main():
     try:
         tokens = {inst: token(inst, role) for inst, role in
                   [("MINTRAB", "labour_officer"), ("MINEX", "foreign_affairs_officer"), ("IOM", "iom_caseworker")]}
-        ids, versions, flights = fixtures(tokens, a.backend, url)
+        ids, versions, flights = fixtures(tokens)
         rows = []
         for name, script, key in scenarios(tokens, ids, versions, flights, a.threads):
             if a.only and key not in a.only.split(","):

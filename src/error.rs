@@ -138,12 +138,6 @@ impl From<diesel::result::Error> for AppError {
     }
 }
 
-impl From<diesel::r2d2::PoolError> for AppError {
-    fn from(err: diesel::r2d2::PoolError) -> Self {
-        AppError::Unavailable(format!("database pool: {err}"))
-    }
-}
-
 impl From<actix_web::error::BlockingError> for AppError {
     fn from(_: actix_web::error::BlockingError) -> Self {
         AppError::Internal("blocking task cancelled".into())

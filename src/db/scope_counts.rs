@@ -18,7 +18,7 @@ use diesel::dsl::{exists, sql};
 use diesel::prelude::*;
 use diesel::sql_types::BigInt;
 
-use super::consents::ConsentRow;
+use super::consents::{active_at, ConsentRow};
 use super::schema::{consent_counts as cc, consents, migrants};
 use super::DbConnection;
 
@@ -189,8 +189,7 @@ pub fn count(
     let expiring = consents::table
         .filter(consents::institution_code.eq(institution.to_string()))
         .filter(consents::purpose.eq(purpose.to_string()))
-        .filter(consents::revoked_at.is_null())
-        .filter(consents::expires_at.gt(now))
+        .filter(active_at(now))
         .filter(consents::expires_at.lt(month_end));
     let shareable = migrants::table
         .filter(migrants::id.eq(consents::migrant_id))
