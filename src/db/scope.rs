@@ -121,6 +121,22 @@ pub fn arrived_between(
     ))
 }
 
+/// Restricts to the people on flight `flight_id` (its manifest or
+/// registered at reception), optionally in one arrival status.
+pub fn on_flight(
+    q: ScopedMigrants<'static>,
+    flight_id: String,
+    status: Option<&'static str>,
+) -> ScopedMigrants<'static> {
+    let on = arrivals::table
+        .filter(arrivals::migrant_id.eq(migrants::id))
+        .filter(arrivals::flight_id.eq(flight_id));
+    match status {
+        Some(s) => q.filter(exists(on.filter(arrivals::status.eq(s)))),
+        None => q.filter(exists(on)),
+    }
+}
+
 /// Restricts to people with an active consent of `purpose` to `institution`.
 pub fn with_consent(
     q: ScopedMigrants<'static>,

@@ -118,6 +118,15 @@ pub enum ConsentPurpose {
     Education,
 }
 
+/// Where a person's arrival stands.
+#[derive(Enum, Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ArrivalStatus {
+    /// Announced on a manifest, not yet received.
+    Expected,
+    /// Received by reception.
+    Arrived,
+}
+
 /// Stored (SCREAMING_SNAKE_CASE) form of the simple enums, shared by rows
 /// and GraphQL so both spell values the same.
 pub trait StoredEnum: Sized + Copy + PartialEq + EnumType + 'static {
@@ -139,6 +148,7 @@ impl StoredEnum for Sex {}
 impl StoredEnum for EducationLevel {}
 impl StoredEnum for EnglishLevel {}
 impl StoredEnum for ConsentPurpose {}
+impl StoredEnum for ArrivalStatus {}
 
 /// Folds text for search: accents removed, lower case, single spaces.
 /// "López  GARCÍA" → "lopez garcia".

@@ -1,6 +1,12 @@
-//! The arrival-day board of a flight: counts only, no personal data.
+//! The arrival day of a flight: its board (counts only, no personal
+//! data) and its passenger list (records, through the caller's scope).
 
 use async_graphql::{ComplexObject, Context, Result, SimpleObject};
+
+use super::access::require_read;
+use super::migrant_query::{list, CheckedFilter, MigrantConnection};
+use crate::domain::person::ArrivalStatus;
+use crate::policy::Slice;
 
 use super::flights::{require_flights, Flight};
 use super::pool;
@@ -32,6 +38,28 @@ pub struct ArrivalBoard {
 
 #[ComplexObject]
 impl Flight {
+    /// The passenger list: people on this flight's manifest or registered
+    /// on it, optionally in one arrival status, oldest registration first.
+    /// Only the records the caller may see appear (RETURN).
+    #[graphql(complexity = "first.unwrap_or(20).max(1) as usize * child_complexity + 1")]
+    async fn arrivals(
+        &self,
+        ctx: &Context<'_>,
+        status: Option<ArrivalStatus>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> Result<MigrantConnection> {
+        require_flights(ctx, Access::Read)?;
+        require_read(ctx, Slice::Return)?;
+        list(
+            ctx,
+            first,
+            after,
+            CheckedFilter::on_flight(self.id.0.clone(), status),
+        )
+        .await
+    }
+
     /// Expected, arrived, assisted by kind, still waiting.
     async fn board(&self, ctx: &Context<'_>) -> Result<ArrivalBoard> {
         require_flights(ctx, Access::Read)?;

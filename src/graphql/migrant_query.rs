@@ -19,7 +19,7 @@ use crate::db::scope_counts;
 use crate::db::{self};
 use crate::domain::cui::Cui;
 use crate::domain::geography::MunicipalityCode;
-use crate::domain::person::{ConsentPurpose, NameQuery, StoredEnum};
+use crate::domain::person::{ArrivalStatus, ConsentPurpose, NameQuery, StoredEnum};
 use crate::error::{AppError, AppResult};
 use crate::policy::{self, ConsentView, RowFilter, Slice};
 
@@ -50,7 +50,7 @@ pub struct MigrantFilter {
 
 /// A filter after validation and permission checks.
 #[derive(Clone, Default)]
-struct CheckedFilter {
+pub struct CheckedFilter {
     name: Option<String>,
     department: Option<String>,
     municipality: Option<String>,
@@ -58,6 +58,17 @@ struct CheckedFilter {
     consent: Option<(Option<String>, &'static str)>,
     document: Option<String>,
     updated_since: Option<NaiveDateTime>,
+    flight: Option<(String, Option<&'static str>)>,
+}
+
+impl CheckedFilter {
+    /// The people on a flight (a passenger list), by arrival status.
+    pub fn on_flight(flight_id: String, status: Option<ArrivalStatus>) -> Self {
+        CheckedFilter {
+            flight: Some((flight_id, status.map(StoredEnum::stored))),
+            ..Default::default()
+        }
+    }
 }
 
 fn check_filter(ctx: &Context<'_>, f: MigrantFilter) -> AppResult<CheckedFilter> {
@@ -134,6 +145,9 @@ fn build(rf: &RowFilter, f: &CheckedFilter, shape: scope::Shape) -> ScopedMigran
     if let Some(t) = f.updated_since {
         q = q.filter(migrants::updated_at.ge(t));
     }
+    if let Some((flight, status)) = &f.flight {
+        q = scope::on_flight(q, flight.clone(), *status);
+    }
     q
 }
 
@@ -179,7 +193,8 @@ fn count(conn: &mut db::DbConnection, rows: &RowFilter, f: &CheckedFilter) -> Ap
         && f.municipality.is_none()
         && f.arrived.is_none()
         && f.document.is_none()
-        && f.updated_since.is_none();
+        && f.updated_since.is_none()
+        && f.flight.is_none();
     match (rows.scope.consent_purpose(), by_counts, &f.consent) {
         (Some(purpose), true, None) => Ok(scope_counts::count(
             conn,
@@ -244,39 +259,50 @@ impl MigrantQuery {
         filter: Option<MigrantFilter>,
     ) -> Result<MigrantConnection> {
         caller(ctx)?;
-        let limit = pagination::limit(ctx, first)?;
-        let after = after.as_deref().map(pagination::decode).transpose()?;
         let filter = check_filter(ctx, filter.unwrap_or_default())?;
-        let rows = row_filter(ctx)?;
-        let (r, f) = (rows.clone(), filter.clone());
-        let plan = prefetch::plan(ctx, ctx.look_ahead().field("edges").field("node"))?;
-        // The page and everything its nested fields need, in one round trip.
-        let (page, has_next_page, nested) = db::run(pool(ctx)?, move |c| {
-            let (page, more) = pagination::cut(load_page(c, &r, &f, after, limit)?, limit);
-            let nested = plan.load(c, &page)?;
-            Ok((page, more, nested))
-        })
-        .await?;
-        let loaders =
-            super::loaders::of(ctx).map_err(|_| AppError::Internal("loaders missing".into()))?;
-        nested.feed(loaders).await;
-        let edges: Vec<MigrantEdge> = page
-            .into_iter()
-            .map(|row| MigrantEdge {
-                cursor: pagination::encode(&Position::TimeId(row.created_at, row.id.clone())),
-                node: Migrant(Arc::new(row)),
-            })
-            .collect();
-        let page_info = pagination::page_info(
-            edges.first().map(|e| &e.cursor),
-            edges.last().map(|e| &e.cursor),
-            has_next_page,
-        );
-        Ok(MigrantConnection {
-            edges,
-            page_info,
-            rows,
-            filter,
-        })
+        list(ctx, first, after, filter).await
     }
+}
+
+/// One page of the caller's records matching a checked filter, with what
+/// its nested fields need loaded in the same round trip.
+pub async fn list(
+    ctx: &Context<'_>,
+    first: Option<i32>,
+    after: Option<String>,
+    filter: CheckedFilter,
+) -> Result<MigrantConnection> {
+    let limit = pagination::limit(ctx, first)?;
+    let after = after.as_deref().map(pagination::decode).transpose()?;
+    let rows = row_filter(ctx)?;
+    let (r, f) = (rows.clone(), filter.clone());
+    let plan = prefetch::plan(ctx, ctx.look_ahead().field("edges").field("node"))?;
+    // The page and everything its nested fields need, in one round trip.
+    let (page, has_next_page, nested) = db::run(pool(ctx)?, move |c| {
+        let (page, more) = pagination::cut(load_page(c, &r, &f, after, limit)?, limit);
+        let nested = plan.load(c, &page)?;
+        Ok((page, more, nested))
+    })
+    .await?;
+    let loaders =
+        super::loaders::of(ctx).map_err(|_| AppError::Internal("loaders missing".into()))?;
+    nested.feed(loaders).await;
+    let edges: Vec<MigrantEdge> = page
+        .into_iter()
+        .map(|row| MigrantEdge {
+            cursor: pagination::encode(&Position::TimeId(row.created_at, row.id.clone())),
+            node: Migrant(Arc::new(row)),
+        })
+        .collect();
+    let page_info = pagination::page_info(
+        edges.first().map(|e| &e.cursor),
+        edges.last().map(|e| &e.cursor),
+        has_next_page,
+    );
+    Ok(MigrantConnection {
+        edges,
+        page_info,
+        rows,
+        filter,
+    })
 }

@@ -8,8 +8,10 @@ use crate::db::arrivals::ArrivalRow;
 use crate::db::consents::ConsentRow;
 use crate::db::migrants::MigrantRow;
 use crate::db::now;
-use crate::domain::person::{ConsentPurpose, EducationLevel, EnglishLevel, StoredEnum};
-use crate::error::AppError;
+use crate::domain::person::{
+    ArrivalStatus, ConsentPurpose, EducationLevel, EnglishLevel, StoredEnum,
+};
+use crate::error::{AppError, AppResult};
 
 fn json_list(text: &str) -> Vec<String> {
     serde_json::from_str(text).unwrap_or_default()
@@ -41,8 +43,9 @@ impl Arrival {
         self.0.months_in_us
     }
     /// `EXPECTED` (on a manifest) or `ARRIVED` (received).
-    async fn status(&self) -> &str {
-        &self.0.status
+    async fn status(&self) -> AppResult<ArrivalStatus> {
+        ArrivalStatus::from_stored(&self.0.status)
+            .ok_or_else(|| AppError::Internal("unknown stored arrival status".into()))
     }
     /// The charter flight, if any.
     async fn flight_id(&self) -> Option<ID> {

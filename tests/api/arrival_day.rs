@@ -16,9 +16,9 @@ pub async fn schedule(app: &TestApp, code: &str) -> String {
         .to_string()
 }
 
-const IMPORT: &str = "mutation($f: ID!, $rows: [ManifestRowInput!]!, $k: String) { importManifest(flightId: $f, rows: $rows, idempotencyKey: $k) { accepted { line migrantId arrivalId outcome } review { line candidates { migrantId score } } errors { line field message } } }";
+pub const IMPORT: &str = "mutation($f: ID!, $rows: [ManifestRowInput!]!, $k: String) { importManifest(flightId: $f, rows: $rows, idempotencyKey: $k) { accepted { line migrantId arrivalId outcome } review { line candidates { migrantId score } } errors { line field message } } }";
 
-fn line(n: u32) -> Value {
+pub fn manifest_line(n: u32) -> Value {
     let given = ["Ana", "José", "María", "Luis", "Rosa", "Pedro"][n as usize % 6];
     let fam: String = [b'a' + (n / 26 % 26) as u8, b'a' + (n % 26) as u8]
         .iter()
@@ -47,7 +47,7 @@ async fn count_all(app: &TestApp) -> (i64, i64) {
 
 async fn two_lines_for_one_person_take_one_seat(app: TestApp) {
     let flight = schedule(&app, "GUA-T-DUP").await;
-    let known = line(7);
+    let known = manifest_line(7);
     let id = app
         .register(json!({"identity": {"givenNames": known["givenNames"], "familyNames": known["familyNames"], "birthDate": "1991-07-15", "sex": "MALE"},
             "documents": {"documentNumber": known["documentNumber"]}, "origin": {"municipalityCode": "1301"}}))
@@ -70,7 +70,7 @@ async fn two_lines_for_one_person_take_one_seat(app: TestApp) {
 
 async fn manifest_with_bad_rows(app: TestApp) {
     let flight = schedule(&app, "GUA-T-001").await;
-    let mut rows: Vec<Value> = (0..150).map(line).collect();
+    let mut rows: Vec<Value> = (0..150).map(manifest_line).collect();
     let good = cui(1010, "1301");
     let wrong_check = (good.as_bytes()[8] - b'0' + 1) % 10;
     rows[10]["documentNumber"] = json!(format!("{}{wrong_check}{}", &good[..8], &good[9..]));
@@ -160,14 +160,14 @@ async fn same_person_on_a_second_flight(app: TestApp) {
     );
     let admin = app.token("IOM", "iom_admin");
     let (_, a) = app
-        .gql(&admin, IMPORT, json!({"f": f1, "rows": [line(7)]}))
+        .gql(&admin, IMPORT, json!({"f": f1, "rows": [manifest_line(7)]}))
         .await;
     assert_eq!(
         a["data"]["importManifest"]["accepted"][0]["outcome"], "CREATED",
         "{a}"
     );
     let (_, b) = app
-        .gql(&admin, IMPORT, json!({"f": f2, "rows": [line(7)]}))
+        .gql(&admin, IMPORT, json!({"f": f2, "rows": [manifest_line(7)]}))
         .await;
     assert_eq!(
         b["data"]["importManifest"]["accepted"][0]["outcome"], "LINKED",
@@ -347,7 +347,7 @@ async fn expected_people_are_marked_arrived(app: TestApp) {
         .gql(
             &admin,
             IMPORT,
-            json!({"f": flight, "rows": [line(1), line(2)]}),
+            json!({"f": flight, "rows": [manifest_line(1), manifest_line(2)]}),
         )
         .await;
     let arrival = body["data"]["importManifest"]["accepted"][0]["arrivalId"].clone();

@@ -15,6 +15,7 @@ mod matrix;
 mod me;
 mod migrants;
 mod migrations;
+mod passengers;
 mod reference;
 mod schema;
 mod subscriptions;
