@@ -52,7 +52,8 @@ async fn passenger_list_by_status(app: TestApp) {
         .map(|i| accepted[i]["migrantId"].as_str().unwrap().to_string())
         .collect();
     let mut got = ids(&all);
-    (expected.sort(), got.sort());
+    expected.sort();
+    got.sort();
     assert_eq!(got, expected, "only this flight's people");
 
     let arrived = passengers(&app, &reception, &flight, json!("ARRIVED")).await;
