@@ -22,6 +22,9 @@ pub enum ErrorCode {
     /// The database (or another dependency) is unreachable; retry after
     /// the `Retry-After` seconds.
     Unavailable,
+    /// An Automatic Persisted Query hash the server does not hold: send
+    /// the query again with its hash.
+    PersistedQueryNotFound,
     /// Anything else; the message never carries internals.
     Internal,
 }
@@ -38,6 +41,7 @@ impl ErrorCode {
             ErrorCode::RateLimited => "RATE_LIMITED",
             ErrorCode::QueryTooComplex => "QUERY_TOO_COMPLEX",
             ErrorCode::Unavailable => "UNAVAILABLE",
+            ErrorCode::PersistedQueryNotFound => "PERSISTED_QUERY_NOT_FOUND",
             ErrorCode::Internal => "INTERNAL",
         }
     }
@@ -66,15 +70,24 @@ pub enum AppError {
     /// See [`ErrorCode::Conflict`].
     #[error("{0}")]
     Conflict(String),
-    /// See [`ErrorCode::RateLimited`]; carries the seconds until a retry can succeed.
-    #[error("rate limit exceeded; retry in {0} s")]
-    RateLimited(u64),
+    /// See [`ErrorCode::RateLimited`].
+    #[error("rate limit exceeded; retry in {retry_after} s")]
+    RateLimited {
+        /// Whole seconds until a retry can succeed.
+        retry_after: u64,
+        /// The budget of a full window, for the `RateLimit-Limit` header.
+        limit: u32,
+    },
     /// See [`ErrorCode::QueryTooComplex`].
     #[error("{0}")]
     QueryTooComplex(String),
     /// See [`ErrorCode::Unavailable`]; the detail is logged, never sent.
     #[error("service temporarily unavailable: the database cannot be reached; retry later")]
     Unavailable(String),
+    /// See [`ErrorCode::PersistedQueryNotFound`]; the message is the one
+    /// Apollo-style clients look for.
+    #[error("PersistedQueryNotFound")]
+    PersistedQueryNotFound,
     /// See [`ErrorCode::Internal`]; the detail is logged, never sent.
     #[error("internal error")]
     Internal(String),
@@ -97,9 +110,10 @@ impl AppError {
             AppError::NotFound(_) => ErrorCode::NotFound,
             AppError::BadUserInput { .. } => ErrorCode::BadUserInput,
             AppError::Conflict(_) => ErrorCode::Conflict,
-            AppError::RateLimited(_) => ErrorCode::RateLimited,
+            AppError::RateLimited { .. } => ErrorCode::RateLimited,
             AppError::Unavailable(_) => ErrorCode::Unavailable,
             AppError::QueryTooComplex(_) => ErrorCode::QueryTooComplex,
+            AppError::PersistedQueryNotFound => ErrorCode::PersistedQueryNotFound,
             AppError::Internal(_) => ErrorCode::Internal,
         }
     }

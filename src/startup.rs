@@ -14,11 +14,18 @@ use crate::config::Settings;
 use crate::db::audit_committer::AuditCommitter;
 use crate::db::{self, DbPool, StatementCounter};
 use crate::error::StartupError;
+use crate::gateway::budget;
+use crate::gateway::persisted::PersistedQueries;
 use crate::graphql::build_schema;
 use crate::graphql::events::EventBus;
 use crate::http::{self, AppState};
 use crate::metrics::Metrics;
 use crate::telemetry::SafeRootSpan;
+
+/// How many queries the persisted-query store keeps, and their total size:
+/// portals send a few hundred distinct operations at most.
+const PERSISTED_QUERIES: usize = 2_000;
+const PERSISTED_QUERY_BYTES: usize = 16 << 20;
 
 /// Builds the shared state from settings and an existing pool.
 pub fn build_state(
@@ -37,10 +44,10 @@ pub fn build_state(
     let audit = AuditCommitter::start(pool.clone())
         .map_err(|e| StartupError::Other(format!("audit committer: {e}")))?;
     let schema = build_schema(pool.clone(), settings.clone(), events.clone());
-    let rate_limiter = http::rate_limiter(settings.limits.rate_per_minute);
-    let address_limiter = http::rate_limiter(settings.limits.unauthenticated_rate_per_minute);
+    let rate_limiter = budget::limiter(settings.limits.rate_per_minute);
+    let address_limiter = budget::limiter(settings.limits.unauthenticated_rate_per_minute);
     let institution_limiters = (settings.limits.rate_per_institution.iter())
-        .map(|(code, n)| (code.clone(), http::rate_limiter(*n)))
+        .map(|(code, n)| (code.clone(), budget::limiter(*n)))
         .collect();
     Ok(web::Data::new(AppState {
         schema,
@@ -54,6 +61,7 @@ pub fn build_state(
         audit,
         events,
         statements,
+        persisted: PersistedQueries::new(PERSISTED_QUERIES, PERSISTED_QUERY_BYTES),
         stopping: tokio::sync::watch::channel(false).0,
     }))
 }

@@ -3,9 +3,12 @@
 //! limits, and the audit of personal data read. `http::graphql` (POST/GET)
 //! and `http::ws` (WebSocket) only translate their framing to and from it.
 
+pub mod budget;
 pub mod depth;
 pub mod errors;
 pub mod input;
+pub mod order;
+pub mod persisted;
 pub mod shape;
 
 use std::net::IpAddr;
@@ -22,6 +25,15 @@ use crate::graphql::write::entry;
 use crate::graphql::RequestContext;
 use crate::http::AppState;
 use crate::policy;
+use budget::Budget;
+
+/// An admitted caller and what is left of its budget.
+pub struct Admitted {
+    /// Who is calling.
+    pub identity: Identity,
+    /// The caller's budget after this request.
+    pub budget: Budget,
+}
 
 /// Verifies `token` now and charges a budget: the subject's when the token
 /// is good, the client address's when it is not, so guessing tokens is as
@@ -30,7 +42,7 @@ pub async fn admit(
     state: &AppState,
     token: AppResult<&str>,
     address: Option<IpAddr>,
-) -> AppResult<Identity> {
+) -> AppResult<Admitted> {
     let verified = match token {
         Ok(token) => revalidate(state, token).await,
         Err(e) => Err(e),
@@ -44,25 +56,16 @@ pub async fn admit(
                 .institution_limiters
                 .get(code)
                 .unwrap_or(&state.rate_limiter);
-            match limiter.check_key(&format!("{code}\u{1f}{}", identity.subject)) {
-                Ok(_) => Ok(identity),
-                Err(later) => Err(limited(later)),
-            }
+            let budget = budget::charge(limiter, &format!("{code}\u{1f}{}", identity.subject))?;
+            Ok(Admitted { identity, budget })
         }
         // A database outage is not a failed authentication.
         Err(err @ AppError::Unavailable(_)) => Err(err),
-        Err(err) => match address.map(|ip| state.address_limiter.check_key(&ip)) {
-            Some(Err(later)) => Err(limited(later)),
-            _ => Err(err),
+        Err(err) => match address {
+            Some(ip) => budget::charge(&state.address_limiter, &ip).and(Err(err)),
+            None => Err(err),
         },
     }
-}
-
-/// `RATE_LIMITED`, with the whole seconds until the budget allows one more.
-fn limited(later: governor::NotUntil<governor::clock::QuantaInstant>) -> AppError {
-    use governor::clock::{Clock, DefaultClock};
-    let wait = later.wait_time_from(DefaultClock::default().now());
-    AppError::RateLimited(wait.as_secs() + 1)
 }
 
 /// The identity behind `token` at this moment — signature, expiry,
@@ -78,6 +81,7 @@ pub fn check(state: &AppState, requests: &mut [Request], is_get: bool) -> AppRes
     let limits = &state.settings.limits;
     let mut width = shape::Width::default();
     for r in requests.iter_mut() {
+        state.persisted.resolve(r)?;
         input::check_variables(&r.variables, limits.max_string_chars)?;
         // A syntax error is reported by execution, with its position.
         let Ok(doc) = r.parsed_query() else { continue };
@@ -94,14 +98,19 @@ pub fn check(state: &AppState, requests: &mut [Request], is_get: bool) -> AppRes
 /// An operation bound to its caller, with its own log of personal data read.
 pub struct Operation {
     request: Request,
+    order: Option<Arc<order::KeyOrder>>,
     reads: Arc<ReadLog>,
     rc: RequestContext,
 }
 
 /// Binds `request` to the caller: identity, loaders with the caller's
 /// consent view, and a fresh read log.
-pub fn prepare(state: &AppState, rc: &RequestContext, request: Request) -> Operation {
+pub fn prepare(state: &AppState, rc: &RequestContext, mut request: Request) -> Operation {
     let reads = Arc::new(ReadLog::default());
+    let name = request.operation_name.clone();
+    let order = (request.parsed_query().ok())
+        .and_then(|doc| order::KeyOrder::of(doc, name.as_deref()))
+        .map(Arc::new);
     let view = policy::consent_view(rc.identity.role, &rc.identity.institution.code);
     let request = request
         .data(rc.clone())
@@ -109,6 +118,7 @@ pub fn prepare(state: &AppState, rc: &RequestContext, request: Request) -> Opera
         .data(Arc::clone(&reads));
     Operation {
         request,
+        order,
         reads,
         rc: rc.clone(),
     }
@@ -117,7 +127,10 @@ pub fn prepare(state: &AppState, rc: &RequestContext, request: Request) -> Opera
 /// Runs a query or mutation. The response leaves only once the personal
 /// data in it is recorded in the audit log.
 pub async fn execute(state: &AppState, op: Operation) -> Response {
-    let resp = state.schema.execute(op.request).await;
+    let mut resp = state.schema.execute(op.request).await;
+    if let Some(order) = &op.order {
+        order.apply(&mut resp.data);
+    }
     release(state, &op.rc, &op.reads, resp).await
 }
 
@@ -130,14 +143,22 @@ pub fn execute_stream(
     op: Operation,
     token: Arc<str>,
 ) -> impl Stream<Item = AppResult<Response>> {
-    let Operation { request, reads, rc } = op;
-    state.schema.execute_stream(request).then(move |resp| {
+    let Operation {
+        request,
+        order,
+        reads,
+        rc,
+    } = op;
+    state.schema.execute_stream(request).then(move |mut resp| {
         let (state, rc, reads, token) = (
             Arc::clone(&state),
             rc.clone(),
             Arc::clone(&reads),
             Arc::clone(&token),
         );
+        if let Some(order) = &order {
+            order.apply(&mut resp.data);
+        }
         async move {
             revalidate(&state, &token).await?;
             Ok(release(&state, &rc, &reads, resp).await)

@@ -122,7 +122,7 @@ async fn handle(
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok());
     let peer = req.peer_addr().map(|a| a.ip());
-    let identity = gateway::admit(state, auth::bearer(header), peer).await?;
+    let admitted = gateway::admit(state, auth::bearer(header), peer).await?;
     let batch = parse_batch(req, &body)?;
     // A JSON array gets an array back, even with one operation in it.
     let (mut requests, is_batch) = match batch {
@@ -137,7 +137,7 @@ async fn handle(
     }
     gateway::check(state, &mut requests, req.method() == Method::GET)?;
     let rc = RequestContext {
-        identity,
+        identity: admitted.identity,
         request_id,
     };
     let mut responses = Vec::with_capacity(requests.len());
@@ -166,5 +166,8 @@ async fn handle(
     } else {
         HttpResponse::build(StatusCode::OK)
     };
+    for h in admitted.budget.headers() {
+        resp.insert_header(h);
+    }
     Ok(resp.content_type(media_type(req)).json(body))
 }

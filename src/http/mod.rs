@@ -10,14 +10,14 @@ use std::time::Instant;
 use actix_web::http::{header, StatusCode};
 use actix_web::{web, HttpResponse};
 use async_graphql::http::GraphiQLSource;
-use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
-use std::num::NonZeroU32;
 
 use crate::auth::Verifier;
 use crate::config::Settings;
 use crate::db::audit_committer::AuditCommitter;
 use crate::db::{self, DbPool, StatementCounter};
 use crate::error::{AppError, ErrorCode};
+use crate::gateway::budget::{Budget, Limiter};
+use crate::gateway::persisted::PersistedQueries;
 use crate::graphql::events::EventBus;
 use crate::graphql::AppSchema;
 use crate::metrics::Metrics;
@@ -35,11 +35,11 @@ pub struct AppState {
     /// Metrics registry.
     pub metrics: Metrics,
     /// Request budget per (institution, subject).
-    pub rate_limiter: DefaultKeyedRateLimiter<String>,
+    pub rate_limiter: Limiter<String>,
     /// Larger (or smaller) budgets for the subjects of some institutions.
-    pub institution_limiters: std::collections::HashMap<String, DefaultKeyedRateLimiter<String>>,
+    pub institution_limiters: std::collections::HashMap<String, Limiter<String>>,
     /// Per-address budget of requests with a missing or invalid token.
-    pub address_limiter: DefaultKeyedRateLimiter<IpAddr>,
+    pub address_limiter: Limiter<IpAddr>,
     /// The group committer of read events.
     pub audit: AuditCommitter,
     /// Domain events, for subscriptions and for sessions to notice
@@ -47,6 +47,8 @@ pub struct AppState {
     pub events: EventBus,
     /// SQL statements sent so far.
     pub statements: StatementCounter,
+    /// Queries known by hash (Automatic Persisted Queries).
+    pub persisted: PersistedQueries,
     /// Turns true when the server is stopping: open WebSockets close.
     pub stopping: tokio::sync::watch::Sender<bool>,
 }
@@ -56,14 +58,6 @@ impl AppState {
     pub fn begin_shutdown(&self) {
         self.stopping.send_replace(true);
     }
-}
-
-/// Builds a keyed rate limiter from a per-minute budget.
-pub fn rate_limiter<K: std::hash::Hash + Eq + Clone>(
-    per_minute: u32,
-) -> DefaultKeyedRateLimiter<K> {
-    let n = NonZeroU32::new(per_minute.max(1)).unwrap_or(NonZeroU32::MIN);
-    RateLimiter::keyed(Quota::per_minute(n))
 }
 
 /// Seconds a client should wait after `UNAVAILABLE` (the breaker's window).
@@ -81,6 +75,8 @@ pub fn error_response(err: &AppError) -> HttpResponse {
         ErrorCode::QueryTooComplex => StatusCode::PAYLOAD_TOO_LARGE,
         ErrorCode::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
         ErrorCode::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+        // Clients treat it as a normal GraphQL error and resend the query.
+        ErrorCode::PersistedQueryNotFound => StatusCode::OK,
     };
     if let AppError::Internal(detail) = err {
         tracing::error!(detail = %detail, "internal error");
@@ -90,8 +86,16 @@ pub fn error_response(err: &AppError) -> HttpResponse {
         resp.insert_header((header::WWW_AUTHENTICATE, "Bearer"));
     }
     match err {
-        AppError::RateLimited(secs) => {
-            resp.insert_header((header::RETRY_AFTER, secs.to_string()));
+        AppError::RateLimited { retry_after, limit } => {
+            resp.insert_header((header::RETRY_AFTER, retry_after.to_string()));
+            let spent = Budget {
+                limit: *limit,
+                remaining: 0,
+                reset_secs: *retry_after,
+            };
+            for h in spent.headers() {
+                resp.insert_header(h);
+            }
         }
         AppError::Unavailable(_) => {
             resp.insert_header((header::RETRY_AFTER, UNAVAILABLE_RETRY_SECS.to_string()));
@@ -141,6 +145,9 @@ pub fn cors(origins: &[String]) -> actix_cors::Cors {
         .expose_headers([
             header::RETRY_AFTER,
             header::HeaderName::from_static("x-request-id"),
+            header::HeaderName::from_static("ratelimit-limit"),
+            header::HeaderName::from_static("ratelimit-remaining"),
+            header::HeaderName::from_static("ratelimit-reset"),
         ])
         .max_age(600);
     for origin in origins {

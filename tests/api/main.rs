@@ -11,6 +11,7 @@ mod auth;
 mod consent;
 mod counts;
 mod health;
+mod http_protocol;
 mod matrix;
 mod me;
 mod migrants;

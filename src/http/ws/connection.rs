@@ -170,10 +170,10 @@ impl Connection {
         });
         let admitted = gateway::admit(&self.state, presented, self.peer).await;
         match admitted {
-            Ok(identity) => {
+            Ok(admitted) => {
                 self.active = Some(Active {
                     token: token.unwrap_or_default().into(),
-                    identity,
+                    identity: admitted.identity,
                 });
                 self.send(ServerMessage::ConnectionAck).await
             }

@@ -115,7 +115,7 @@ pub async fn run(launch: Launch, id: String, request: Request) {
 async fn stream(launch: &Launch, id: &str, request: Request) -> Option<ServerMessage> {
     let state = &launch.state;
     let identity = match gateway::admit(state, Ok(&launch.token), launch.peer).await {
-        Ok(identity) => identity,
+        Ok(admitted) => admitted.identity,
         Err(err) => {
             launch.fail(id, err).await;
             return None;

@@ -229,6 +229,31 @@ impl TestApp {
         (resp.status().as_u16(), value, body)
     }
 
+    /// POSTs any JSON body; returns status, every response header (lower
+    /// case names) and the raw body text.
+    pub async fn post_full(
+        &self,
+        token: &str,
+        body: &Value,
+    ) -> (u16, std::collections::HashMap<String, String>, String) {
+        let mut resp = self
+            .client
+            .post(format!("{}/graphql", self.base))
+            .insert_header(("content-type", "application/json"))
+            .insert_header(("authorization", format!("Bearer {token}")))
+            .send_json(body)
+            .await
+            .expect("request");
+        let headers = resp
+            .headers()
+            .iter()
+            .map(|(k, v)| (k.as_str().to_string(), v.to_str().unwrap_or("").to_string()))
+            .collect();
+        let bytes = resp.body().await.expect("body");
+        let text = String::from_utf8_lossy(&bytes).to_string();
+        (resp.status().as_u16(), headers, text)
+    }
+
     /// POSTs raw bytes to `/graphql`.
     pub async fn post_raw(&self, token: Option<&str>, body: Vec<u8>) -> (u16, Value) {
         let mut req = self
