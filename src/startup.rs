@@ -7,7 +7,7 @@ use std::time::Instant;
 use actix_web::dev::{Server, Service};
 use actix_web::http::header::{HeaderName, HeaderValue};
 use actix_web::{web, App, HttpMessage, HttpServer};
-use tracing_actix_web::{RequestId, TracingLogger};
+use tracing_actix_web::TracingLogger;
 
 use crate::auth::Verifier;
 use crate::config::Settings;
@@ -20,7 +20,7 @@ use crate::graphql::build_schema;
 use crate::graphql::events::EventBus;
 use crate::http::{self, AppState};
 use crate::metrics::Metrics;
-use crate::telemetry::SafeRootSpan;
+use crate::telemetry::{RequestIdent, SafeRootSpan};
 
 /// How many queries the persisted-query store keeps, and their total size:
 /// portals send a few hundred distinct operations at most.
@@ -80,7 +80,10 @@ pub fn run(
                 let started = Instant::now();
                 let route = req.match_pattern().unwrap_or_else(|| "unmatched".into());
                 let state = req.app_data::<web::Data<AppState>>().cloned();
-                let request_id = req.extensions().get::<RequestId>().map(|id| id.to_string());
+                let request_id = req
+                    .extensions()
+                    .get::<RequestIdent>()
+                    .map(|id| id.0.clone());
                 let fut = srv.call(req);
                 async move {
                     let mut resp = fut.await?;

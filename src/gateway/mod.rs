@@ -128,9 +128,7 @@ pub fn prepare(state: &AppState, rc: &RequestContext, mut request: Request) -> O
 /// data in it is recorded in the audit log.
 pub async fn execute(state: &AppState, op: Operation) -> Response {
     let mut resp = state.schema.execute(op.request).await;
-    if let Some(order) = &op.order {
-        order.apply(&mut resp.data);
-    }
+    shape_data(&mut resp, op.order.as_deref());
     release(state, &op.rc, &op.reads, resp).await
 }
 
@@ -156,14 +154,22 @@ pub fn execute_stream(
             Arc::clone(&reads),
             Arc::clone(&token),
         );
-        if let Some(order) = &order {
-            order.apply(&mut resp.data);
-        }
+        shape_data(&mut resp, order.as_deref());
         async move {
             revalidate(&state, &token).await?;
             Ok(release(&state, &rc, &reads, resp).await)
         }
     })
+}
+
+/// `null` for each failed field, every key in request order.
+fn shape_data(resp: &mut Response, order: Option<&order::KeyOrder>) {
+    if matches!(resp.data, async_graphql::Value::Object(_)) {
+        order::null_failed_fields(&mut resp.data, &resp.errors);
+    }
+    if let Some(order) = order {
+        order.apply(&mut resp.data);
+    }
 }
 
 /// Codes the response's errors, then audits its reads; when the audit

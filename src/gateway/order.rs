@@ -8,7 +8,7 @@ use std::collections::{HashMap, HashSet};
 use async_graphql::parser::types::{
     DocumentOperations, ExecutableDocument, Selection, SelectionSet,
 };
-use async_graphql::{Name, Value};
+use async_graphql::{Name, PathSegment, ServerError, Value};
 
 /// Response keys a document may order; far above what the width, depth
 /// and complexity limits let through.
@@ -87,6 +87,31 @@ impl KeyOrder {
     }
 }
 
+/// Puts `null` where a field failed: async-graphql leaves the key out,
+/// and the spec (and typed clients) expect the key with `null`.
+pub fn null_failed_fields(data: &mut Value, errors: &[ServerError]) {
+    for err in errors {
+        let Some((PathSegment::Field(last), parents)) = err.path.split_last() else {
+            continue;
+        };
+        if let Some(Value::Object(m)) = walk(data, parents) {
+            m.entry(Name::new(last)).or_insert(Value::Null);
+        }
+    }
+}
+
+fn walk<'v>(value: &'v mut Value, path: &[PathSegment]) -> Option<&'v mut Value> {
+    let Some((first, rest)) = path.split_first() else {
+        return Some(value);
+    };
+    let next = match (value, first) {
+        (Value::Object(m), PathSegment::Field(f)) => m.get_mut(f.as_str())?,
+        (Value::List(l), PathSegment::Index(i)) => l.get_mut(*i)?,
+        _ => return None,
+    };
+    walk(next, rest)
+}
+
 /// Adds the fields of `set` to `fields` by response key, first occurrence
 /// first; fragments are expanded in place, each at most once (a cyclic
 /// fragment, which validation refuses later, cannot loop here).
@@ -157,5 +182,28 @@ mod tests {
             async_graphql::parser::parse_query("{ ...F } fragment F on Query { me { ...F } ...F }")
                 .unwrap();
         assert!(KeyOrder::of(&doc, None).is_none());
+    }
+}
+
+#[cfg(test)]
+mod null_tests {
+    use super::*;
+
+    #[test]
+    fn failed_fields_become_null() {
+        let mut data = Value::from_json(serde_json::json!({"a": [{"x": 1}]})).unwrap();
+        let mut e1 = ServerError::new("no", None);
+        e1.path = vec![PathSegment::Field("b".into())];
+        let mut e2 = ServerError::new("no", None);
+        e2.path = vec![
+            PathSegment::Field("a".into()),
+            PathSegment::Index(0),
+            PathSegment::Field("y".into()),
+        ];
+        null_failed_fields(&mut data, &[e1, e2]);
+        assert_eq!(
+            data.into_json().unwrap(),
+            serde_json::json!({"a": [{"x": 1, "y": null}], "b": null})
+        );
     }
 }

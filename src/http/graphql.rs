@@ -3,15 +3,16 @@
 
 use actix_web::http::{header, Method, StatusCode};
 use actix_web::{web, HttpRequest, HttpResponse};
+use async_graphql::parser::types::DocumentOperations;
 use async_graphql::{BatchRequest, BatchResponse, Request, Variables};
 use futures_util::StreamExt;
-use tracing_actix_web::RequestId;
 
 use super::{error_response, AppState};
 use crate::auth;
 use crate::error::{AppError, ErrorCode};
 use crate::gateway;
 use crate::graphql::RequestContext;
+use crate::telemetry::{self, RequestIdent};
 
 /// Reads the body up to the configured limit; refuses larger ones early.
 async fn read_body(
@@ -93,17 +94,54 @@ fn media_type(req: &HttpRequest) -> &'static str {
     }
 }
 
+/// The operations of a request for its log line: names as the document
+/// spells them (so nothing but name characters), `-` for anonymous ones.
+fn operation_names(requests: &mut [Request]) -> String {
+    let names: Vec<String> = requests
+        .iter_mut()
+        .map(|r| {
+            let given = r.operation_name.clone();
+            let doc = r.parsed_query().ok();
+            let named = doc.and_then(|d| match (&d.operations, given) {
+                (DocumentOperations::Single(_), _) => None,
+                (DocumentOperations::Multiple(ops), Some(g)) => {
+                    ops.keys().find(|k| k.as_str() == g).map(|k| k.to_string())
+                }
+                (DocumentOperations::Multiple(ops), None) => {
+                    ops.keys().next().map(|k| k.to_string())
+                }
+            });
+            named.unwrap_or_else(|| "-".into())
+        })
+        .collect();
+    names.join(",")
+}
+
+/// The distinct error codes of a set of responses, for the log line.
+fn error_codes(responses: &[async_graphql::Response]) -> String {
+    let mut codes: Vec<String> = responses
+        .iter()
+        .flat_map(|r| &r.errors)
+        .filter_map(|e| e.extensions.as_ref()?.get("code").map(|c| c.to_string()))
+        .map(|c| c.trim_matches('"').to_string())
+        .collect();
+    codes.sort();
+    codes.dedup();
+    codes.join(",")
+}
+
 /// The GraphQL endpoint for both methods.
 pub async fn graphql(
     req: HttpRequest,
     payload: web::Payload,
     state: web::Data<AppState>,
-    request_id: RequestId,
+    request_id: RequestIdent,
 ) -> HttpResponse {
-    match handle(&req, payload, &state, request_id.to_string()).await {
+    match handle(&req, payload, &state, request_id.0).await {
         Ok(resp) => resp,
         Err(err) => {
             state.metrics.count_error(err.code().as_str());
+            telemetry::record_error_codes(err.code().as_str());
             error_response(&err)
         }
     }
@@ -136,6 +174,13 @@ async fn handle(
         )));
     }
     gateway::check(state, &mut requests, req.method() == Method::GET)?;
+    let who = &admitted.identity;
+    telemetry::record_graphql(
+        &operation_names(&mut requests),
+        &who.institution.code,
+        who.role.as_str(),
+        &who.subject,
+    );
     let rc = RequestContext {
         identity: admitted.identity,
         request_id,
@@ -151,6 +196,7 @@ async fn handle(
             .and_then(|x| x.get("code"))
             .is_some_and(|c| *c == async_graphql::Value::from(ErrorCode::Unavailable.as_str()))
     });
+    telemetry::record_error_codes(&error_codes(&responses));
     let body = if is_batch {
         BatchResponse::Batch(responses)
     } else {

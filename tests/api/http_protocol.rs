@@ -108,7 +108,7 @@ fn urlencode(s: &str) -> String {
 async fn rate_limit_headers(app: TestApp) {
     let token = app.token("MINTRAB", "labour_officer");
     let q = json!({"query": "{ me { role } }"});
-    let (status, headers, _) = app.post_full(&token, &q).await;
+    let (status, headers, _) = app.post_full(&token, &q, &[]).await;
     assert_eq!(status, 200);
     assert_eq!(
         headers.get("ratelimit-limit").map(String::as_str),
@@ -121,9 +121,9 @@ async fn rate_limit_headers(app: TestApp) {
     assert!(headers
         .get("ratelimit-reset")
         .is_some_and(|r| r.parse::<u64>().is_ok()));
-    app.post_full(&token, &q).await;
-    app.post_full(&token, &q).await;
-    let (status, headers, text) = app.post_full(&token, &q).await;
+    app.post_full(&token, &q, &[]).await;
+    app.post_full(&token, &q, &[]).await;
+    let (status, headers, text) = app.post_full(&token, &q, &[]).await;
     assert_eq!(status, 429, "{text}");
     assert_eq!(
         headers.get("ratelimit-remaining").map(String::as_str),
@@ -140,13 +140,20 @@ async fn response_keys_in_request_order(app: TestApp) {
     let id = app.register(crate::support::person("Ana", "Xol", 1)).await;
     app.consent(&id, "MINTRAB", "EMPLOYMENT", None).await;
     let token = app.token("IOM", "iom_admin");
-    let q = "{ migrants(first: 5) { totalCount edges { node { familyNames id consents { purpose institution { code } active } } } } me { role } }";
-    let (_, _, text) = app.post_full(&token, &json!({"query": q})).await;
+    let q = "{ migrants(first: 5) { totalCount edges { node { familyNames id consents { purpose institution { code } active } } } } gone: migrant(id: \"nope\") { id } me { role } }";
+    let (_, _, text) = app.post_full(&token, &json!({"query": q}), &[]).await;
     let at = |k: &str| {
         text.find(&format!("\"{k}\""))
             .unwrap_or_else(|| panic!("{k} in {text}"))
     };
-    assert!(at("migrants") < at("me"), "{text}");
+    assert!(
+        at("migrants") < at("gone") && at("gone") < at("me"),
+        "{text}"
+    );
+    assert!(
+        text.contains("\"gone\":null"),
+        "a failed field is null: {text}"
+    );
     assert!(at("totalCount") < at("edges"), "{text}");
     assert!(at("familyNames") < at("id"), "{text}");
     assert!(
@@ -155,7 +162,29 @@ async fn response_keys_in_request_order(app: TestApp) {
     );
 }
 
+async fn client_request_ids_are_kept_when_well_formed(app: TestApp) {
+    let token = app.token("IOM", "iom_admin");
+    let q = json!({"query": "{ me { role } }"});
+    let (_, headers, _) = app
+        .post_full(&token, &q, &[("x-request-id", "portal-7f3a:42")])
+        .await;
+    assert_eq!(
+        headers.get("x-request-id").map(String::as_str),
+        Some("portal-7f3a:42")
+    );
+    for bad in ["two words", "x".repeat(200).as_str(), "a\"b"] {
+        let (_, headers, _) = app.post_full(&token, &q, &[("x-request-id", bad)]).await;
+        let echoed = headers.get("x-request-id").cloned().unwrap_or_default();
+        assert_ne!(echoed, bad);
+        assert!(
+            uuid::Uuid::parse_str(&echoed).is_ok(),
+            "a fresh id: {echoed}"
+        );
+    }
+}
+
 db_tests!(
+    client_request_ids_are_kept_when_well_formed,
     automatic_persisted_queries,
     persisted_queries_keep_every_limit,
     response_keys_in_request_order,

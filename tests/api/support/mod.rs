@@ -229,21 +229,23 @@ impl TestApp {
         (resp.status().as_u16(), value, body)
     }
 
-    /// POSTs any JSON body; returns status, every response header (lower
-    /// case names) and the raw body text.
+    /// POSTs any JSON body with `extra` request headers; returns status,
+    /// every response header (lower case names) and the raw body text.
     pub async fn post_full(
         &self,
         token: &str,
         body: &Value,
+        extra: &[(&str, &str)],
     ) -> (u16, std::collections::HashMap<String, String>, String) {
-        let mut resp = self
+        let mut req = self
             .client
             .post(format!("{}/graphql", self.base))
             .insert_header(("content-type", "application/json"))
-            .insert_header(("authorization", format!("Bearer {token}")))
-            .send_json(body)
-            .await
-            .expect("request");
+            .insert_header(("authorization", format!("Bearer {token}")));
+        for (k, v) in extra {
+            req = req.insert_header((*k, *v));
+        }
+        let mut resp = req.send_json(body).await.expect("request");
         let headers = resp
             .headers()
             .iter()
