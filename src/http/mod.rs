@@ -1,5 +1,6 @@
 //! HTTP surface: routes, shared state and the non-GraphQL endpoints.
 
+pub mod graphiql;
 pub mod graphql;
 pub mod ws;
 
@@ -9,7 +10,6 @@ use std::time::Instant;
 
 use actix_web::http::{header, StatusCode};
 use actix_web::{web, HttpResponse};
-use async_graphql::http::GraphiQLSource;
 
 use crate::auth::Verifier;
 use crate::config::Settings;
@@ -123,19 +123,6 @@ async fn metrics(state: web::Data<AppState>) -> HttpResponse {
         .body(state.metrics.render(&state.pool, state.statements.get()))
 }
 
-async fn graphiql(state: web::Data<AppState>) -> HttpResponse {
-    if !state.settings.graphiql {
-        return HttpResponse::NotFound().finish();
-    }
-    let page = GraphiQLSource::build()
-        .endpoint("/graphql")
-        .subscription_endpoint("/graphql/ws")
-        .finish();
-    HttpResponse::Ok()
-        .content_type("text/html; charset=utf-8")
-        .body(page)
-}
-
 /// CORS for the configured origins only: a browser page elsewhere gets no
 /// `Access-Control-Allow-Origin` and its preflight is refused.
 pub fn cors(origins: &[String]) -> actix_cors::Cors {
@@ -161,7 +148,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/graphql", web::post().to(graphql::graphql))
         .route("/graphql", web::get().to(graphql::graphql))
         .route("/graphql/ws", web::get().to(ws::graphql_ws))
-        .route("/graphiql", web::get().to(graphiql))
+        .route("/graphiql", web::get().to(graphiql::page))
+        .route("/graphiql/assets/{file}", web::get().to(graphiql::asset))
         .route("/healthz", web::get().to(healthz))
         .route("/readyz", web::get().to(readyz))
         .route("/metrics", web::get().to(metrics));

@@ -10,6 +10,7 @@ mod audit;
 mod auth;
 mod consent;
 mod counts;
+mod graphiql;
 mod health;
 mod http_protocol;
 mod matrix;
