@@ -10,6 +10,7 @@ mod audit;
 mod auth;
 mod consent;
 mod counts;
+mod export;
 mod health;
 mod matrix;
 mod me;
