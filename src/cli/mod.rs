@@ -74,6 +74,10 @@ enum Command {
         /// File to write (default: standard output).
         #[arg(long)]
         output: Option<String>,
+        /// Only what this role may use (e.g. labour_officer), for a partner's
+        /// code generation; without it, the full contract.
+        #[arg(long)]
+        role: Option<String>,
     },
 }
 
@@ -112,7 +116,7 @@ fn dispatch(command: Command) -> Result<(), StartupError> {
         Command::Audit {
             command: AuditCommand::Verify,
         } => ops::audit_verify(&settings),
-        Command::ExportSchema { output } => export_schema(settings, output),
+        Command::ExportSchema { output, role } => export_schema(settings, output, role),
     }
 }
 
@@ -136,9 +140,7 @@ fn token(
     subject: String,
     ttl: &str,
 ) -> Result<(), StartupError> {
-    let role_parsed = Role::parse(&role).ok_or_else(|| {
-        StartupError::Config(format!("unknown role {role:?}; roles: {}", roles_of(None)))
-    })?;
+    let role_parsed = parse_role(&role)?;
     let ttl = parse_ttl(ttl).map_err(StartupError::Config)?;
     check_institution(settings, &institution.to_ascii_uppercase(), role_parsed)?;
     if settings.uses_dev_secret() {
@@ -159,6 +161,13 @@ fn token(
     let token = mint(&settings.jwt, &request).map_err(StartupError::Other)?;
     println!("{token}");
     Ok(())
+}
+
+/// A role by name, or the list of valid ones.
+fn parse_role(role: &str) -> Result<Role, StartupError> {
+    Role::parse(role).ok_or_else(|| {
+        StartupError::Config(format!("unknown role {role:?}; roles: {}", roles_of(None)))
+    })
 }
 
 /// Role names, of one institution kind or of all.
@@ -211,14 +220,23 @@ fn check_institution(settings: &Settings, code: &str, role: Role) -> Result<(), 
     Ok(())
 }
 
-fn export_schema(settings: Settings, output: Option<String>) -> Result<(), StartupError> {
+fn export_schema(
+    settings: Settings,
+    output: Option<String>,
+    role: Option<String>,
+) -> Result<(), StartupError> {
+    // Refuse an unknown role before touching the database.
+    let role = role.map(|r| parse_role(&r)).transpose()?;
     let counter = crate::db::StatementCounter::default();
     let pool = crate::db::build_pool(&settings.database_url, 1, settings.pool_timeout, &counter)?;
-    let sdl = crate::graphql::sdl(&crate::graphql::build_schema(
-        pool,
-        settings,
-        Default::default(),
-    ));
+    let schema = crate::graphql::build_schema(pool, settings, Default::default());
+    let sdl = match role {
+        // The full contract stays async-graphql's own export, byte for byte.
+        None => crate::graphql::sdl(&schema),
+        Some(role) => actix_web::rt::System::new()
+            .block_on(crate::graphql::sdl::export(&schema, Some(role)))
+            .map_err(|e| StartupError::Other(format!("cannot export the schema: {e:?}")))?,
+    };
     match output {
         Some(path) => std::fs::write(&path, sdl)
             .map_err(|e| StartupError::Other(format!("cannot write {path}: {e}"))),

@@ -112,9 +112,10 @@ pub fn read_slice<'a>(
 macro_rules! visibility {
     ($($fn_name:ident => $slice:ident),* $(,)?) => {
         $(
-            /// Shows the field in introspection only to roles that may read the slice.
+            /// Shows the field only to roles that may read the slice (the caller's,
+            /// or in `export-schema --role`, the exported role).
             pub fn $fn_name(ctx: &Context<'_>) -> bool {
-                caller(ctx).is_ok_and(|rc| policy::can_read(rc.identity.role, Slice::$slice))
+                super::visibility::sees(ctx, Slice::$slice)
             }
         )*
     };

@@ -124,6 +124,7 @@ impl AssistanceMutation {
     /// Records a service. IOM reception records RECEPTION and TRANSPORT;
     /// MINEX records FOOD_RATION, MEDICAL_AID and PHONE_CALL, for people in
     /// its arrival window only.
+    #[graphql(visible = "super::visibility::records_assistance")]
     async fn record_assistance(
         &self,
         ctx: &Context<'_>,

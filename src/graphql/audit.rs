@@ -123,7 +123,10 @@ pub struct AuditQueryRoot;
 #[Object]
 impl AuditQueryRoot {
     /// The audit log, oldest first.
-    #[graphql(complexity = "first.unwrap_or(20).max(1) as usize * child_complexity + 1")]
+    #[graphql(
+        visible = "super::visibility::reads_audit",
+        complexity = "first.unwrap_or(20).max(1) as usize * child_complexity + 1"
+    )]
     async fn audit_events(
         &self,
         ctx: &Context<'_>,
@@ -170,6 +173,7 @@ impl AuditQueryRoot {
     }
 
     /// Verifies the whole hash chain and reports the first broken link.
+    #[graphql(visible = "super::visibility::reads_audit")]
     async fn audit_chain(&self, ctx: &Context<'_>) -> Result<AuditChainStatus> {
         require_audit_reader(ctx)?;
         let report = db::run(pool(ctx)?, |c| Ok(audit::verify(c)?)).await?;

@@ -81,6 +81,7 @@ pub struct ConsentMutation;
 #[Object]
 impl ConsentMutation {
     /// Records a person's consent to share with an institution.
+    #[graphql(visible = "super::visibility::writes_consents")]
     async fn record_consent(
         &self,
         ctx: &Context<'_>,
@@ -132,6 +133,7 @@ impl ConsentMutation {
     }
 
     /// Revokes a consent; the partner loses the record on its next request.
+    #[graphql(visible = "super::visibility::writes_consents")]
     async fn revoke_consent(
         &self,
         ctx: &Context<'_>,

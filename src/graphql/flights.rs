@@ -129,7 +129,10 @@ pub struct FlightQueryRoot;
 #[Object]
 impl FlightQueryRoot {
     /// Flights by scheduled time.
-    #[graphql(complexity = "first.unwrap_or(20).max(1) as usize * child_complexity + 1")]
+    #[graphql(
+        visible = "super::visibility::reads_flights",
+        complexity = "first.unwrap_or(20).max(1) as usize * child_complexity + 1"
+    )]
     async fn flights(
         &self,
         ctx: &Context<'_>,
@@ -175,6 +178,7 @@ impl FlightQueryRoot {
     }
 
     /// One flight.
+    #[graphql(visible = "super::visibility::reads_flights")]
     async fn flight(&self, ctx: &Context<'_>, id: ID) -> Result<Option<Flight>> {
         require_flights(ctx, Access::Read)?;
         let row = db::run(pool(ctx)?, move |c| Ok(flights::by_id(c, &id)?)).await?;
@@ -231,6 +235,7 @@ pub struct FlightMutation;
 #[Object]
 impl FlightMutation {
     /// Announces a charter flight. A repeated code answers `CONFLICT`.
+    #[graphql(visible = "super::visibility::writes_flights")]
     async fn schedule_flight(
         &self,
         ctx: &Context<'_>,
@@ -283,6 +288,7 @@ impl FlightMutation {
 
     /// Changes a flight's schedule, landing or status. A stale
     /// `expectedVersion` answers `CONFLICT` and changes nothing.
+    #[graphql(visible = "super::visibility::writes_flights")]
     async fn update_flight(
         &self,
         ctx: &Context<'_>,

@@ -89,6 +89,7 @@ fn require_admin(ctx: &Context<'_>) -> AppResult<()> {
 #[Object]
 impl InstitutionMutation {
     /// Adds a partner institution. A repeated code answers `CONFLICT`.
+    #[graphql(visible = "super::visibility::manages_institutions")]
     async fn create_institution(
         &self,
         ctx: &Context<'_>,
@@ -141,6 +142,7 @@ impl InstitutionMutation {
 
     /// Activates or deactivates an institution; its users' tokens stop
     /// working on the very next request.
+    #[graphql(visible = "super::visibility::manages_institutions")]
     async fn set_institution_active(
         &self,
         ctx: &Context<'_>,

@@ -150,6 +150,7 @@ impl ManifestMutation {
     /// Imports a flight manifest. Good lines are stored in one transaction
     /// even when others are bad; importing the same manifest again creates
     /// nothing twice.
+    #[graphql(visible = "super::visibility::imports_manifests")]
     async fn import_manifest(
         &self,
         ctx: &Context<'_>,

@@ -113,6 +113,7 @@ pub struct MigrantMutation;
 impl MigrantMutation {
     /// Registers a person. `identity` is required; every section given must
     /// be writable by the caller. A CUI already on record answers `CONFLICT`.
+    #[graphql(visible = "super::visibility::registers_migrants")]
     async fn register_migrant(
         &self,
         ctx: &Context<'_>,
@@ -153,6 +154,7 @@ impl MigrantMutation {
 
     /// Replaces the given sections of a record. A stale `expectedVersion`
     /// answers `CONFLICT` and changes nothing.
+    #[graphql(visible = "super::visibility::updates_migrants")]
     async fn update_migrant(
         &self,
         ctx: &Context<'_>,
@@ -195,6 +197,7 @@ impl MigrantMutation {
     }
 
     /// Records one return of a person (RETURN).
+    #[graphql(visible = "super::visibility::records_arrivals")]
     async fn record_arrival(
         &self,
         ctx: &Context<'_>,

@@ -21,10 +21,12 @@ pub mod prefetch;
 pub mod reception;
 pub mod records;
 pub mod reference;
+pub mod sdl;
 pub mod subscriptions;
+pub mod visibility;
 pub mod write;
 
-use async_graphql::{Context, MergedObject, Schema};
+use async_graphql::{Context, MergedObject, SDLExportOptions, Schema};
 
 use crate::auth::Identity;
 use crate::config::Settings;
@@ -86,9 +88,10 @@ pub fn build_schema(pool: DbPool, settings: Settings, events: events::EventBus) 
     .finish()
 }
 
-/// The SDL written to `schema.graphql`.
+/// The SDL written to `schema.graphql`: the full contract, scalars with
+/// the `@specifiedBy` URL that introspection reports for them.
 pub fn sdl(schema: &AppSchema) -> String {
-    schema.sdl()
+    schema.sdl_with_options(SDLExportOptions::new().include_specified_by())
 }
 
 /// The caller of this request; every resolver starts here.

@@ -246,6 +246,7 @@ impl ReceptionMutation {
     /// (same CUI, or a close match on names, birth date and origin) and
     /// links the arrival to them; when only candidates exist, stores
     /// nothing and returns them ranked.
+    #[graphql(visible = "super::visibility::registers_arrivals")]
     async fn register_arrival(
         &self,
         ctx: &Context<'_>,
@@ -322,6 +323,7 @@ impl ReceptionMutation {
     }
 
     /// Marks a person expected on a flight as arrived (and received).
+    #[graphql(visible = "super::visibility::marks_arrived")]
     async fn mark_arrived(&self, ctx: &Context<'_>, arrival_id: ID) -> Result<Arrival> {
         require_write(ctx, Slice::Return)?;
         let rc = require_write(ctx, Slice::Assistance)?;

@@ -187,17 +187,20 @@ pub struct SubscriptionRoot;
 #[Subscription]
 impl SubscriptionRoot {
     /// Flights scheduled or updated (IOM staff and MINEX).
+    #[graphql(visible = "super::visibility::reads_flights")]
     async fn flight_updates(&self, ctx: &Context<'_>) -> Result<impl Stream<Item = Flight>> {
         require_flights(ctx, Access::Read)?;
         Ok(deliver(ctx, Subscriber::flight)?)
     }
 
     /// People received, limited to the records the subscriber may see.
+    #[graphql(visible = "super::visibility::follows_records")]
     async fn arrivals(&self, ctx: &Context<'_>) -> Result<impl Stream<Item = ArrivalEvent>> {
         Ok(deliver(ctx, Subscriber::arrival)?)
     }
 
     /// Assistance recorded, limited to the records the subscriber may see.
+    #[graphql(visible = "super::visibility::follows_records")]
     async fn assistance_recorded(
         &self,
         ctx: &Context<'_>,

@@ -10,6 +10,7 @@ mod audit;
 mod auth;
 mod consent;
 mod counts;
+mod export;
 mod graphiql;
 mod health;
 mod http_protocol;

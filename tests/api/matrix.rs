@@ -24,7 +24,7 @@ const SLICES: [&str; 13] = [
 ];
 
 /// DESIGN §2, one row per caller: (institution, role, cells in SLICES order).
-const DESIGN: [(&str, &str, [&str; 13]); 8] = [
+pub(crate) const DESIGN: [(&str, &str, [&str; 13]); 8] = [
     (
         "IOM",
         "iom_admin",
@@ -84,7 +84,7 @@ const DESIGN: [(&str, &str, [&str; 13]); 8] = [
 ];
 
 /// Each slice exposed on `Migrant` so far, with its fields.
-const FIELDS: [(&str, &[&str]); 10] = [
+pub(crate) const FIELDS: [(&str, &[&str]); 10] = [
     (
         "IDENTITY",
         &["givenNames", "familyNames", "birthDate", "sex"],

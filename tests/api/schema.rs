@@ -75,4 +75,33 @@ async fn standard_introspection_works_under_default_limits(app: crate::support::
     );
 }
 
-crate::db_tests!(standard_introspection_works_under_default_limits);
+/// What a client introspects over HTTP, printed as SDL, is `schema.graphql`
+/// byte for byte: the file is the live contract (`@specifiedBy` included),
+/// and the printer behind `export-schema --role` is faithful.
+async fn live_introspection_prints_the_schema_file(app: crate::support::TestApp) {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/schema.graphql");
+    let file = std::fs::read_to_string(path).unwrap_or_default();
+    for query in [
+        STANDARD_INTROSPECTION,
+        reintegra::graphql::sdl::INTROSPECTION_QUERY,
+    ] {
+        let (_, body) = app
+            .gql(&app.token("IOM", "iom_admin"), query, serde_json::json!({}))
+            .await;
+        assert!(body.get("errors").is_none(), "{body}");
+        let printed = reintegra::graphql::sdl::print(&body["data"]).expect("printable");
+        assert!(
+            printed == file,
+            "live introspection differs from schema.graphql:\n{printed}"
+        );
+    }
+    assert!(
+        file.contains("scalar DateTime @specifiedBy(url: "),
+        "{file}"
+    );
+}
+
+crate::db_tests!(
+    standard_introspection_works_under_default_limits,
+    live_introspection_prints_the_schema_file
+);

@@ -1,0 +1,201 @@
+//! `export-schema --role`: each role's SDL holds exactly what the policy
+//! lets it use; the full export and the live endpoint are unchanged.
+
+use std::collections::BTreeSet;
+
+use reintegra::domain::institution::Role;
+use reintegra::graphql::access::slice_name;
+use reintegra::graphql::sdl::export;
+use reintegra::graphql::visibility::gate;
+use reintegra::graphql::{build_schema, sdl, AppSchema};
+use reintegra::policy::{self, Slice};
+use serde_json::json;
+
+use crate::matrix::{DESIGN, FIELDS};
+use crate::support::{test_settings, TestApp};
+
+fn schema() -> AppSchema {
+    let settings = test_settings("unused.db");
+    let counter = reintegra::db::StatementCounter::default();
+    let pool =
+        reintegra::db::build_pool(&settings.database_url, 1, settings.pool_timeout, &counter)
+            .unwrap();
+    build_schema(pool, settings, Default::default())
+}
+
+/// Field names of `type <name> {…}` in an SDL (empty when the type is absent).
+fn fields_of(sdl: &str, name: &str) -> BTreeSet<String> {
+    let head = format!("type {name} {{\n");
+    let Some(start) = sdl.find(&head) else {
+        return BTreeSet::new();
+    };
+    let body = &sdl[start + head.len()..];
+    let body = &body[..body.find("\n}").unwrap()];
+    let mut in_description = false;
+    let mut names = BTreeSet::new();
+    for line in body
+        .lines()
+        .filter(|l| !l.starts_with("\t\t") && !l.starts_with("\t)"))
+    {
+        let line = line.trim_start();
+        if line == "\"\"\"" {
+            in_description = !in_description;
+        } else if !in_description {
+            let end = line.find(['(', ':']).unwrap();
+            names.insert(line[..end].to_string());
+        }
+    }
+    names
+}
+
+fn slice_by_name(name: &str) -> Slice {
+    Slice::ALL
+        .into_iter()
+        .find(|s| slice_name(*s) == name)
+        .unwrap()
+}
+
+/// The mutations the design lets each role call, written out from the
+/// matrix of docs/access-policy.md (which slices each one writes).
+fn expected_mutations(role: Role) -> BTreeSet<String> {
+    let w = |s| policy::can_write(role, s);
+    let all_rows = policy::all_rows(role).is_ok();
+    let writes_section = [
+        Slice::Identity,
+        Slice::Documents,
+        Slice::Contact,
+        Slice::Origin,
+        Slice::Skills,
+        Slice::Health,
+        Slice::Protection,
+    ]
+    .into_iter()
+    .any(w);
+    let flights = policy::flight_access(role) == policy::Access::ReadWrite;
+    let table: [(&str, bool); 13] = [
+        ("createInstitution", role == Role::IomAdmin),
+        ("setInstitutionActive", role == Role::IomAdmin),
+        ("registerMigrant", w(Slice::Identity) && all_rows),
+        ("updateMigrant", writes_section),
+        ("recordArrival", w(Slice::Return)),
+        ("recordConsent", w(Slice::Consent)),
+        ("revokeConsent", w(Slice::Consent)),
+        ("scheduleFlight", flights),
+        ("updateFlight", flights),
+        ("recordAssistance", w(Slice::Assistance)),
+        (
+            "registerArrival",
+            w(Slice::Identity) && w(Slice::Return) && w(Slice::Assistance) && all_rows,
+        ),
+        ("markArrived", w(Slice::Return) && w(Slice::Assistance)),
+        (
+            "importManifest",
+            [
+                Slice::Identity,
+                Slice::Documents,
+                Slice::Origin,
+                Slice::Return,
+            ]
+            .into_iter()
+            .all(w)
+                && all_rows,
+        ),
+    ];
+    table
+        .into_iter()
+        .filter(|(_, ok)| *ok)
+        .map(|(n, _)| n.to_string())
+        .collect()
+}
+
+#[actix_rt::test]
+async fn each_role_exports_the_migrant_fields_of_its_readable_slices() {
+    let schema = schema();
+    for role in Role::all() {
+        let sdl = export(&schema, Some(role)).await.unwrap();
+        let fields = fields_of(&sdl, "Migrant");
+        for (slice, names) in FIELDS {
+            let readable = policy::can_read(role, slice_by_name(slice));
+            for f in names {
+                assert_eq!(fields.contains(*f), readable, "{role:?}: Migrant.{f}");
+            }
+        }
+        assert!(fields.contains("id"), "{role:?}: {fields:?}");
+    }
+}
+
+#[actix_rt::test]
+async fn each_role_exports_the_mutations_it_may_call() {
+    let schema = schema();
+    let full = fields_of(&sdl(&schema), "MutationRoot");
+    for role in Role::all() {
+        let exported = export(&schema, Some(role)).await.unwrap();
+        let want = expected_mutations(role);
+        assert!(want.is_subset(&full), "{want:?} ⊄ {full:?}");
+        assert_eq!(fields_of(&exported, "MutationRoot"), want, "{role:?}");
+        // A role that may call nothing gets no mutation root at all.
+        assert_eq!(
+            exported.contains("\tmutation: MutationRoot"),
+            !want.is_empty()
+        );
+    }
+    // Spot checks against docs/access-policy.md.
+    let calls = |r| expected_mutations(r).into_iter().collect::<Vec<_>>();
+    assert_eq!(calls(Role::LabourOfficer), ["updateMigrant"]);
+    assert!(calls(Role::UniversityOfficer).is_empty());
+    assert!(calls(Role::Auditor).is_empty());
+    assert!(calls(Role::IomReception).contains(&"importManifest".to_string()));
+}
+
+#[actix_rt::test]
+async fn subscriptions_queries_and_types_follow_the_role() {
+    let schema = schema();
+    for role in Role::all() {
+        let exported = export(&schema, Some(role)).await.unwrap();
+        let subs = fields_of(&exported, "SubscriptionRoot");
+        assert_eq!(subs.contains("flightUpdates"), gate::read_flights(role));
+        assert_eq!(subs.contains("arrivals"), role != Role::Auditor, "{role:?}");
+        let queries = fields_of(&exported, "QueryRoot");
+        assert_eq!(
+            queries.contains("auditEvents"),
+            policy::can_read_audit(role)
+        );
+        assert_eq!(queries.contains("flights"), gate::read_flights(role));
+        // Types only the hidden operations use are gone too.
+        let manifest = exported.contains("input ManifestRowInput {");
+        assert_eq!(manifest, gate::import_manifest(role), "{role:?}");
+    }
+}
+
+#[actix_rt::test]
+async fn the_full_export_is_the_contract_and_every_introspection_agrees() {
+    let schema = schema();
+    let full = sdl(&schema);
+    assert_eq!(export(&schema, None).await.unwrap(), full);
+    assert_eq!(export(&schema, Some(Role::IomAdmin)).await.unwrap(), full);
+}
+
+/// The live endpoint hides no operation from any role: export filtering
+/// never leaks into what callers introspect.
+async fn live_introspection_keeps_every_operation(app: TestApp) {
+    let full = sdl(&schema());
+    let q = "{ __schema { queryType { fields { name } } mutationType { fields { name } } subscriptionType { fields { name } } } }";
+    for (inst, role, _) in DESIGN.iter() {
+        let (_, body) = app.gql(&app.token(inst, role), q, json!({})).await;
+        for (key, root) in [
+            ("queryType", "QueryRoot"),
+            ("mutationType", "MutationRoot"),
+            ("subscriptionType", "SubscriptionRoot"),
+        ] {
+            let live: BTreeSet<String> = body["data"]["__schema"][key]["fields"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|f| f["name"].as_str().unwrap().to_string())
+                .collect();
+            assert_eq!(live, fields_of(&full, root), "{role}@{inst} {root}");
+        }
+    }
+}
+
+crate::db_tests!(live_introspection_keeps_every_operation);
