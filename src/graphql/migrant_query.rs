@@ -227,6 +227,21 @@ fn load_page(
     Ok(scope::page(conn, q, rows, limit + 1)?)
 }
 
+/// The record `id` if the caller may see it; `None` whether it does not
+/// exist or is out of the caller's scope, so the two cannot be told apart.
+pub async fn find(ctx: &Context<'_>, id: String) -> AppResult<Option<Migrant>> {
+    let rows = row_filter(ctx)?;
+    let row = db::run(pool(ctx)?, move |c| {
+        Ok(scope::visible(&rows)
+            .filter(migrants::id.eq(id))
+            .select(MigrantRow::as_select())
+            .first(c)
+            .optional()?)
+    })
+    .await?;
+    Ok(row.map(|r| Migrant(Arc::new(r))))
+}
+
 /// Migrant queries.
 #[derive(Default)]
 pub struct MigrantQuery;
@@ -235,18 +250,8 @@ pub struct MigrantQuery;
 impl MigrantQuery {
     /// One record, or `null` with `NOT_FOUND` when it does not exist for the caller.
     async fn migrant(&self, ctx: &Context<'_>, id: ID) -> Result<Option<Migrant>> {
-        let rows = row_filter(ctx)?;
-        let id = id.0;
-        let row = db::run(pool(ctx)?, move |c| {
-            Ok(scope::visible(&rows)
-                .filter(migrants::id.eq(id))
-                .select(MigrantRow::as_select())
-                .first(c)
-                .optional()?)
-        })
-        .await?;
-        let row = row.ok_or(AppError::NotFound("migrant"))?;
-        Ok(Some(Migrant(Arc::new(row))))
+        let found = find(ctx, id.0).await?;
+        Ok(Some(found.ok_or(AppError::NotFound("migrant"))?))
     }
 
     /// Records the caller may see, oldest registration first.

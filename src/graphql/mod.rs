@@ -16,6 +16,7 @@ pub mod migrant;
 pub mod migrant_input;
 pub mod migrant_mutation;
 pub mod migrant_query;
+pub mod node;
 pub mod pagination;
 pub mod prefetch;
 pub mod reception;
@@ -42,6 +43,7 @@ pub struct QueryRoot(
     migrant_query::MigrantQuery,
     audit::AuditQueryRoot,
     flights::FlightQueryRoot,
+    node::NodeQuery,
 );
 
 /// Root mutation: the union of every area's mutations.

@@ -18,6 +18,7 @@ mod matrix;
 mod me;
 mod migrants;
 mod migrations;
+mod node;
 mod passengers;
 mod reference;
 mod schema;
