@@ -25,11 +25,13 @@ fn schema() -> AppSchema {
 
 /// Field names of `type <name> {…}` in an SDL (empty when the type is absent).
 fn fields_of(sdl: &str, name: &str) -> BTreeSet<String> {
-    let head = format!("type {name} {{\n");
+    // `type Name {` or `type Name implements I {`.
+    let head = format!("type {name} ");
     let Some(start) = sdl.find(&head) else {
         return BTreeSet::new();
     };
-    let body = &sdl[start + head.len()..];
+    let body = &sdl[start..];
+    let body = &body[body.find("{\n").unwrap() + 2..];
     let body = &body[..body.find("\n}").unwrap()];
     let mut in_description = false;
     let mut names = BTreeSet::new();
