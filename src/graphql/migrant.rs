@@ -3,7 +3,9 @@
 use std::sync::Arc;
 
 use async_graphql::{Context, Object, Result, SimpleObject, ID};
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
+
+use super::scalars::Date;
 
 use super::access::*;
 use super::assistance::Assistance;
@@ -62,9 +64,9 @@ impl Migrant {
 
     /// Birth date (IDENTITY).
     #[graphql(visible = "sees_identity")]
-    async fn birth_date(&self, ctx: &Context<'_>) -> Result<Option<NaiveDate>> {
+    async fn birth_date(&self, ctx: &Context<'_>) -> Result<Option<Date>> {
         self.read(ctx, Slice::Identity)?;
-        Ok(Some(self.0.birth_date))
+        Ok(Some(Date(self.0.birth_date)))
     }
 
     /// Sex (IDENTITY).

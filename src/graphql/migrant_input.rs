@@ -4,6 +4,8 @@
 use async_graphql::InputObject;
 use chrono::NaiveDate;
 
+use super::scalars::Date;
+
 use crate::db::migrants::MigrantRow;
 use crate::domain::cui::Cui;
 use crate::domain::geography::MunicipalityCode;
@@ -19,7 +21,7 @@ use crate::policy::Slice;
 pub struct IdentityInput {
     pub given_names: String,
     pub family_names: String,
-    pub birth_date: NaiveDate,
+    pub birth_date: Date,
     pub sex: Sex,
 }
 
@@ -159,7 +161,7 @@ fn apply_identity(row: &mut MigrantRow, i: &IdentityInput, today: NaiveDate) -> 
         .map_err(|e| AppError::bad_input("identity.givenNames", e))?;
     let family = PersonName::parse(&i.family_names)
         .map_err(|e| AppError::bad_input("identity.familyNames", e))?;
-    let birth = BirthDate::parse(i.birth_date, today)
+    let birth = BirthDate::parse(i.birth_date.0, today)
         .map_err(|e| AppError::bad_input("identity.birthDate", e))?;
     row.search_name = fold(&format!("{} {}", given.as_str(), family.as_str()));
     row.given_names = given.as_str().to_string();

@@ -11,6 +11,7 @@ use super::access::{require_read, row_filter};
 use super::migrant::Migrant;
 use super::pagination::{self, PageInfo, Position};
 use super::prefetch;
+use super::scalars::Date;
 use super::{caller, pool};
 use crate::db::migrants::MigrantRow;
 use crate::db::schema::migrants;
@@ -33,9 +34,9 @@ pub struct MigrantFilter {
     /// Four-digit municipality code of origin (ORIGIN).
     pub municipality_code: Option<String>,
     /// Arrived on or after this date (RETURN).
-    pub arrived_from: Option<NaiveDate>,
+    pub arrived_from: Option<Date>,
     /// Arrived on or before this date (RETURN).
-    pub arrived_to: Option<NaiveDate>,
+    pub arrived_to: Option<Date>,
     /// Has an active consent for this purpose (CONSENT).
     pub has_active_consent: Option<ConsentPurpose>,
     /// With `hasActiveConsent`: to this institution (IOM only; partners
@@ -109,7 +110,7 @@ fn check_filter(ctx: &Context<'_>, f: MigrantFilter) -> AppResult<CheckedFilter>
     }
     if f.arrived_from.is_some() || f.arrived_to.is_some() {
         require_read(ctx, Slice::Return)?;
-        out.arrived = Some((f.arrived_from, f.arrived_to));
+        out.arrived = Some((f.arrived_from.map(|d| d.0), f.arrived_to.map(|d| d.0)));
     }
     if let Some(purpose) = f.has_active_consent {
         let rc = require_read(ctx, Slice::Consent)?;

@@ -22,6 +22,7 @@ pub mod prefetch;
 pub mod reception;
 pub mod records;
 pub mod reference;
+pub mod scalars;
 pub mod sdl;
 pub mod subscriptions;
 pub mod visibility;

@@ -168,7 +168,7 @@ mod tests {
             identity: Some(IdentityInput {
                 given_names: "Ana".into(),
                 family_names: "López".into(),
-                birth_date: chrono::NaiveDate::MIN,
+                birth_date: crate::graphql::scalars::Date(chrono::NaiveDate::MIN),
                 sex: Sex::Other,
             }),
             documents: Some(Default::default()),

@@ -194,3 +194,25 @@ fn three_per_minute(s: &mut reintegra::config::Settings) {
 }
 
 db_tests_with!(three_per_minute; rate_limit_headers);
+
+async fn dates_are_strict_rfc3339_full_dates(app: TestApp) {
+    let token = app.token("IOM", "iom_admin");
+    let q = "query($d: Date) { migrants(first: 1, filter: {arrivedFrom: $d}) { totalCount } }";
+    let (_, body) = app.gql(&token, q, json!({"d": "2026-11-01"})).await;
+    assert_eq!(body["data"]["migrants"]["totalCount"], 0, "{body}");
+    for bad in [
+        "2026-1-05",
+        "2026-13-01",
+        "20261101",
+        "2026-11-01T00:00:00Z",
+    ] {
+        let (_, body) = app.gql(&token, q, json!({"d": bad})).await;
+        assert_eq!(
+            error_code(&body).as_deref(),
+            Some("BAD_USER_INPUT"),
+            "{bad}: {body}"
+        );
+    }
+}
+
+db_tests!(dates_are_strict_rfc3339_full_dates);
