@@ -3,9 +3,9 @@
 //!
 //! Gated fields carry `#[graphql(visible = "…")]` naming a function from
 //! here (or the slice functions of [`super::access`], which call [`sees`]).
-//! Only an export run puts an [`ExportView`] into the request data; for
-//! every other request the operations stay visible, so the live endpoint
-//! serves the operations of the full contract to every caller.
+//! An export run puts an [`ExportView`] into the request data; any other
+//! request is judged for its caller, so a role's live introspection and its
+//! export are the same schema.
 
 use async_graphql::Context;
 
@@ -32,12 +32,15 @@ pub fn sees(ctx: &Context<'_>, slice: Slice) -> bool {
     }
 }
 
-/// Whether an operation shows: hidden only from an export for a role that
-/// `may` never allows.
+/// Whether an operation shows: in an export, for the exported role (all
+/// of them for the full contract); otherwise, for the caller — so what a
+/// role introspects is exactly its `export-schema --role`. Hidden is not
+/// refused: asked for anyway, an operation answers `FORBIDDEN` as before.
 fn shown(ctx: &Context<'_>, may: fn(Role) -> bool) -> bool {
     match export_view(ctx) {
         Some(ExportView(Some(role))) => may(role),
-        _ => true,
+        Some(ExportView(None)) => true,
+        None => caller(ctx).map_or(true, |rc| may(rc.identity.role)),
     }
 }
 
