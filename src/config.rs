@@ -149,6 +149,8 @@ pub struct Settings {
     pub jwt: JwtSettings,
     /// MINEX sees people whose latest arrival is this recent.
     pub minex_window_days: i64,
+    /// How long an emergency access (break-the-glass) lasts, in minutes.
+    pub emergency_access_minutes: i64,
     /// Request limits.
     pub limits: Limits,
     /// Serve the GraphiQL page.
@@ -198,6 +200,7 @@ impl Settings {
                 leeway_secs: parsed("REINTEGRA_JWT_LEEWAY_SECS", 30)?,
             },
             minex_window_days: parsed("REINTEGRA_MINEX_WINDOW_DAYS", 30)?,
+            emergency_access_minutes: parsed("REINTEGRA_EMERGENCY_ACCESS_MINUTES", 30)?,
             limits: Limits::from_env()?,
             graphiql: parsed(
                 "REINTEGRA_GRAPHIQL",
@@ -226,6 +229,12 @@ impl Settings {
         if self.minex_window_days < 0 {
             return Err(StartupError::Config(
                 "REINTEGRA_MINEX_WINDOW_DAYS must not be negative".into(),
+            ));
+        }
+        // Break-the-glass is for the moment at hand, never standing access.
+        if !(1..=24 * 60).contains(&self.emergency_access_minutes) {
+            return Err(StartupError::Config(
+                "REINTEGRA_EMERGENCY_ACCESS_MINUTES must be 1 to 1440".into(),
             ));
         }
         if self.environment == Environment::Production {
@@ -273,6 +282,7 @@ mod tests {
                 leeway_secs: 30,
             },
             minex_window_days: 30,
+            emergency_access_minutes: 30,
             limits: Limits::default(),
             graphiql: false,
             cors_origins: vec![],

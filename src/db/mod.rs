@@ -8,6 +8,7 @@ pub mod audit_committer;
 pub mod bulk;
 pub mod connect;
 pub mod consents;
+pub mod emergency;
 pub mod flights;
 pub mod idempotency;
 pub mod institutions;

@@ -179,6 +179,19 @@ diesel::joinable!(arrivals -> migrants (migrant_id));
 diesel::joinable!(consents -> migrants (migrant_id));
 diesel::joinable!(arrivals -> flights (flight_id));
 diesel::joinable!(assistance -> migrants (migrant_id));
+diesel::table! {
+    emergency_accesses (id) {
+        id -> Text,
+        migrant_id -> Text,
+        institution_code -> Text,
+        subject -> Text,
+        role -> Text,
+        reason -> Text,
+        opened_at -> Timestamp,
+        expires_at -> Timestamp,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     institutions,
     departments,
@@ -192,4 +205,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     flights,
     assistance,
     consent_counts,
+    emergency_accesses,
 );

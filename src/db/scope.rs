@@ -8,8 +8,9 @@ use diesel::prelude::*;
 use diesel::sql_types::Bool;
 
 use super::consents::active_at;
+use super::emergency::Holder;
 use super::migrants::MigrantRow;
-use super::schema::{arrivals, consents, migrants};
+use super::schema::{arrivals, consents, emergency_accesses, migrants};
 use super::{DbConnection, MultiBackend};
 use crate::policy::{RowFilter, RowScope};
 
@@ -68,6 +69,26 @@ pub fn visible_as(f: &RowFilter, shape: Shape) -> ScopedMigrants<'static> {
             let consented = has_active_consent(f.institution_code.clone(), purpose, f.now, shape);
             q.filter(shared).filter(consented)
         }
+    }
+}
+
+/// The one record `id` opened by an emergency grant of `holder` active at
+/// `f.now`: the grant replaces the row rule for this record only, and a
+/// do-not-share record stays closed to every role outside IOM.
+pub fn granted(f: &RowFilter, holder: &Holder, id: String) -> ScopedMigrants<'static> {
+    let grant = emergency_accesses::table
+        .filter(emergency_accesses::migrant_id.eq(migrants::id))
+        .filter(emergency_accesses::institution_code.eq(holder.institution_code.clone()))
+        .filter(emergency_accesses::subject.eq(holder.subject.clone()))
+        .filter(emergency_accesses::expires_at.gt(f.now));
+    let q = migrants::table
+        .into_boxed()
+        .filter(migrants::id.eq(id))
+        .filter(exists(grant));
+    match f.scope {
+        RowScope::All => q,
+        RowScope::Nothing => q.filter(sql::<Bool>("1 = 0")),
+        _ => q.filter(migrants::do_not_share.eq(false)),
     }
 }
 

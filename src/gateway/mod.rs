@@ -190,14 +190,25 @@ async fn release(
     }
 }
 
-/// Appends one `READ` event for the personal data an operation returned.
+/// Appends one `READ` event for the personal data an operation returned,
+/// and one `EMERGENCY_READ` (naming the grants) for records opened under
+/// an emergency grant, so reviewers can tell them apart.
 async fn audit_reads(state: &AppState, rc: &RequestContext, reads: &ReadLog) -> AppResult<()> {
-    let (ids, slices) = reads.take()?;
-    if ids.is_empty() {
-        return Ok(());
+    let reads = reads.take()?;
+    if !reads.ids.is_empty() {
+        let e = entry(rc, "READ", "Migrant", reads.ids, reads.slices.clone());
+        state.audit.record(e).await?;
     }
-    state
-        .audit
-        .record(entry(rc, "READ", "Migrant", ids, slices))
-        .await
+    if !reads.emergency_ids.is_empty() {
+        let mut e = entry(
+            rc,
+            "EMERGENCY_READ",
+            "Migrant",
+            reads.emergency_ids,
+            reads.slices,
+        );
+        e.detail = Some(format!("grants: {}", reads.grants.join(",")));
+        state.audit.record(e).await?;
+    }
+    Ok(())
 }

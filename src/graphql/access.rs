@@ -70,7 +70,25 @@ pub fn row_filter(ctx: &Context<'_>) -> AppResult<RowFilter> {
 /// Flushed as one audit event before the response leaves. Every failure
 /// here fails the read: nothing is disclosed without its record.
 #[derive(Default)]
-pub struct ReadLog(Mutex<BTreeMap<String, BTreeSet<Slice>>>);
+pub struct ReadLog {
+    reads: Mutex<BTreeMap<String, BTreeSet<Slice>>>,
+    /// Records opened under an emergency grant: their reads are audited
+    /// as `EMERGENCY_READ`, with the grant ids.
+    emergency: Mutex<BTreeMap<String, String>>,
+}
+
+/// What one operation read, split for the audit.
+#[derive(Default, Debug)]
+pub struct Reads {
+    /// Record ids read through the caller's own rows, sorted.
+    pub ids: Vec<String>,
+    /// Record ids read under an emergency grant, sorted.
+    pub emergency_ids: Vec<String>,
+    /// The grants used.
+    pub grants: Vec<String>,
+    /// The union of slices read.
+    pub slices: Vec<String>,
+}
 
 fn log_broken() -> AppError {
     AppError::Internal("read log unavailable".into())
@@ -79,20 +97,42 @@ fn log_broken() -> AppError {
 impl ReadLog {
     /// Notes that `slice` of record `id` is being returned.
     pub fn record(&self, id: &str, slice: Slice) -> AppResult<()> {
-        let mut map = self.0.lock().map_err(|_| log_broken())?;
+        let mut map = self.reads.lock().map_err(|_| log_broken())?;
         map.entry(id.to_string()).or_default().insert(slice);
         Ok(())
     }
 
-    /// Record ids and the union of slices read, sorted; empties the log.
-    pub fn take(&self) -> AppResult<(Vec<String>, Vec<String>)> {
-        let map = std::mem::take(&mut *self.0.lock().map_err(|_| log_broken())?);
+    /// Notes that record `id` was opened under emergency grant `grant`.
+    pub fn opened_in_emergency(&self, id: &str, grant: &str) -> AppResult<()> {
+        let mut map = self.emergency.lock().map_err(|_| log_broken())?;
+        map.insert(id.to_string(), grant.to_string());
+        Ok(())
+    }
+
+    /// What was read, split by how it was opened; empties the log.
+    pub fn take(&self) -> AppResult<Reads> {
+        let map = std::mem::take(&mut *self.reads.lock().map_err(|_| log_broken())?);
+        let opened = std::mem::take(&mut *self.emergency.lock().map_err(|_| log_broken())?);
         let slices: BTreeSet<Slice> = map.values().flatten().copied().collect();
-        let names = slices
-            .into_iter()
-            .map(|s| slice_name(s).to_string())
-            .collect();
-        Ok((map.into_keys().collect(), names))
+        let mut reads = Reads {
+            slices: slices
+                .into_iter()
+                .map(|s| slice_name(s).to_string())
+                .collect(),
+            ..Reads::default()
+        };
+        for id in map.into_keys() {
+            match opened.get(&id) {
+                Some(grant) => {
+                    reads.grants.push(grant.clone());
+                    reads.emergency_ids.push(id);
+                }
+                None => reads.ids.push(id),
+            }
+        }
+        reads.grants.sort();
+        reads.grants.dedup();
+        Ok(reads)
     }
 }
 
@@ -143,7 +183,7 @@ mod tests {
         let log = std::sync::Arc::new(ReadLog::default());
         let poisoner = std::sync::Arc::clone(&log);
         let _ = std::thread::spawn(move || {
-            let _guard = poisoner.0.lock();
+            let _guard = poisoner.reads.lock();
             panic!("poison the lock");
         })
         .join();

@@ -6,6 +6,7 @@ pub mod audit;
 pub mod board;
 pub mod consent;
 pub mod cost;
+pub mod emergency;
 pub mod events;
 pub mod flights;
 pub mod institutions;
@@ -45,6 +46,7 @@ pub struct QueryRoot(
     audit::AuditQueryRoot,
     flights::FlightQueryRoot,
     node::NodeQuery,
+    emergency::EmergencyQuery,
 );
 
 /// Root mutation: the union of every area's mutations.
@@ -57,6 +59,7 @@ pub struct MutationRoot(
     assistance::AssistanceMutation,
     reception::ReceptionMutation,
     manifest::ManifestMutation,
+    emergency::EmergencyMutation,
 );
 
 /// The executable schema type.

@@ -157,6 +157,8 @@ operation_visibility!(
     reads_flights => gate::read_flights,
     writes_flights => gate::write_flights,
     follows_records => gate::follow_records,
+    opens_emergency_access => policy::can_open_emergency_access,
+    reviews_emergency_access => policy::can_review_emergency_access,
 );
 
 #[cfg(test)]

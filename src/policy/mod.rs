@@ -197,6 +197,18 @@ pub fn can_read_audit(role: Role) -> bool {
     matches!(role, Role::IomAdmin | Role::Auditor)
 }
 
+/// Who may open one record outside their rows in an emergency (break the
+/// glass): the people who meet returnees in person. The grant changes rows,
+/// never slices, and never opens a do-not-share record to a non-IOM role.
+pub fn can_open_emergency_access(role: Role) -> bool {
+    matches!(role, Role::ForeignAffairsOfficer | Role::IomReception)
+}
+
+/// Who reviews emergency accesses (`emergencyAccesses`).
+pub fn can_review_emergency_access(role: Role) -> bool {
+    can_read_audit(role)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

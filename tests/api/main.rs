@@ -10,6 +10,7 @@ mod audit;
 mod auth;
 mod consent;
 mod counts;
+mod emergency;
 mod export;
 mod graphiql;
 mod health;

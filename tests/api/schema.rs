@@ -75,24 +75,29 @@ async fn standard_introspection_works_under_default_limits(app: crate::support::
     );
 }
 
-/// What a client introspects over HTTP, printed as SDL, is `schema.graphql`
-/// byte for byte: the file is the live contract (`@specifiedBy` included),
-/// and the printer behind `export-schema --role` is faithful.
-async fn live_introspection_prints_the_schema_file(app: crate::support::TestApp) {
+/// What a client introspects over HTTP, with graphql-js's standard query or
+/// ours, printed as SDL, is byte for byte the caller's role's export
+/// (`export-schema --role`), and the full export is `schema.graphql`:
+/// the printer is faithful and the file is the contract (`@specifiedBy`
+/// included).
+async fn live_introspection_prints_the_roles_schema(app: crate::support::TestApp) {
+    use reintegra::domain::institution::Role;
+    use reintegra::graphql::sdl;
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/schema.graphql");
     let file = std::fs::read_to_string(path).unwrap_or_default();
-    for query in [
-        STANDARD_INTROSPECTION,
-        reintegra::graphql::sdl::INTROSPECTION_QUERY,
-    ] {
+    assert!(sdl::export(&app.state.schema, None).await.unwrap() == file);
+    let expected = sdl::export(&app.state.schema, Some(Role::IomAdmin))
+        .await
+        .unwrap();
+    for query in [STANDARD_INTROSPECTION, sdl::INTROSPECTION_QUERY] {
         let (_, body) = app
             .gql(&app.token("IOM", "iom_admin"), query, serde_json::json!({}))
             .await;
         assert!(body.get("errors").is_none(), "{body}");
-        let printed = reintegra::graphql::sdl::print(&body["data"]).expect("printable");
+        let printed = sdl::print(&body["data"]).expect("printable");
         assert!(
-            printed == file,
-            "live introspection differs from schema.graphql:\n{printed}"
+            printed == expected,
+            "live introspection differs:\n{printed}"
         );
     }
     assert!(
@@ -103,5 +108,5 @@ async fn live_introspection_prints_the_schema_file(app: crate::support::TestApp)
 
 crate::db_tests!(
     standard_introspection_works_under_default_limits,
-    live_introspection_prints_the_schema_file
+    live_introspection_prints_the_roles_schema
 );

@@ -125,6 +125,7 @@ pub fn test_settings(url: &str) -> Settings {
             leeway_secs: 5,
         },
         minex_window_days: 30,
+        emergency_access_minutes: 30,
         limits: Limits {
             rate_per_minute: 100_000,
             ..Limits::default()
