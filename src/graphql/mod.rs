@@ -74,6 +74,8 @@ pub struct RequestContext {
     pub request_id: String,
 }
 
+const DATE_TIME: &str = "An instant as an RFC 3339 date-time with offset, e.g. `2026-11-29T15:04:05Z`; answers are in UTC.";
+
 /// Builds the schema with its limits; `main`, tests and `export-schema` share it.
 pub fn build_schema(pool: DbPool, settings: Settings, events: events::EventBus) -> AppSchema {
     let limits = settings.limits.clone();
@@ -85,6 +87,9 @@ pub fn build_schema(pool: DbPool, settings: Settings, events: events::EventBus) 
     .data(pool)
     .data(settings)
     .data(events)
+    // The public schema names no implementation type (chrono's `Utc`).
+    .override_output_type_description::<chrono::DateTime<chrono::Utc>>(DATE_TIME)
+    .override_input_type_description::<chrono::DateTime<chrono::Utc>>(DATE_TIME)
     // Depth is checked by the gateway (`gateway::depth`), which lets the
     // standard introspection query through; this bounds the validator's
     // own recursion against documents no limit there could reach.
