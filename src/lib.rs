@@ -19,4 +19,5 @@ pub mod intake;
 pub mod metrics;
 pub mod policy;
 pub mod startup;
+pub mod subject;
 pub mod telemetry;

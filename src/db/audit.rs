@@ -26,7 +26,7 @@ pub struct AuditEntry {
 }
 
 /// A stored audit event.
-#[derive(Queryable, Selectable, Insertable, Clone, Debug)]
+#[derive(Queryable, Selectable, Insertable, Clone, Debug, serde::Serialize)]
 #[diesel(table_name = audit_events)]
 pub struct AuditEventRow {
     pub seq: i64,
@@ -236,5 +236,26 @@ pub fn list(conn: &mut DbConnection, q: &AuditQuery) -> QueryResult<(Vec<AuditEv
         .limit(q.limit)
         .select(AuditEventRow::as_select())
         .load(conn)?;
+    Ok((rows, total))
+}
+
+/// The latest `limit` events about record `id`, oldest first, and how many
+/// there are in all.
+pub fn latest_about(
+    conn: &mut DbConnection,
+    id: &str,
+    limit: i64,
+) -> QueryResult<(Vec<AuditEventRow>, i64)> {
+    let q = AuditQuery {
+        record_id: Some(id.to_string()),
+        ..Default::default()
+    };
+    let total = filtered(&q).count().get_result(conn)?;
+    let mut rows: Vec<AuditEventRow> = filtered(&q)
+        .order(audit_events::seq.desc())
+        .limit(limit)
+        .select(AuditEventRow::as_select())
+        .load(conn)?;
+    rows.reverse();
     Ok((rows, total))
 }

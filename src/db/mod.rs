@@ -19,6 +19,7 @@ pub mod reference;
 pub mod schema;
 pub mod scope;
 pub mod scope_counts;
+pub mod subject;
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;

@@ -192,6 +192,15 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    erasures (migrant_id) {
+        migrant_id -> Text,
+        erased_at -> Timestamp,
+        erased_by -> Text,
+        reason -> Text,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     institutions,
     departments,
@@ -206,4 +215,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     assistance,
     consent_counts,
     emergency_accesses,
+    erasures,
 );

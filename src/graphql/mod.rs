@@ -25,6 +25,7 @@ pub mod records;
 pub mod reference;
 pub mod scalars;
 pub mod sdl;
+pub mod subject;
 pub mod subscriptions;
 pub mod visibility;
 pub mod write;
@@ -47,6 +48,7 @@ pub struct QueryRoot(
     flights::FlightQueryRoot,
     node::NodeQuery,
     emergency::EmergencyQuery,
+    subject::SubjectQuery,
 );
 
 /// Root mutation: the union of every area's mutations.
@@ -60,6 +62,7 @@ pub struct MutationRoot(
     reception::ReceptionMutation,
     manifest::ManifestMutation,
     emergency::EmergencyMutation,
+    subject::SubjectMutation,
 );
 
 /// The executable schema type.

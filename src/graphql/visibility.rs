@@ -159,6 +159,7 @@ operation_visibility!(
     follows_records => gate::follow_records,
     opens_emergency_access => policy::can_open_emergency_access,
     reviews_emergency_access => policy::can_review_emergency_access,
+    acts_for_data_subjects => policy::can_act_for_data_subject,
 );
 
 #[cfg(test)]

@@ -204,6 +204,11 @@ pub fn can_open_emergency_access(role: Role) -> bool {
     matches!(role, Role::ForeignAffairsOfficer | Role::IomReception)
 }
 
+/// Who answers data-subject requests (export, erasure): IOM administrators.
+pub fn can_act_for_data_subject(role: Role) -> bool {
+    role == Role::IomAdmin
+}
+
 /// Who reviews emergency accesses (`emergencyAccesses`).
 pub fn can_review_emergency_access(role: Role) -> bool {
     can_read_audit(role)

@@ -74,7 +74,7 @@ fn expected_mutations(role: Role) -> BTreeSet<String> {
     .into_iter()
     .any(w);
     let flights = policy::flight_access(role) == policy::Access::ReadWrite;
-    let table: [(&str, bool); 14] = [
+    let table: [(&str, bool); 15] = [
         ("createInstitution", role == Role::IomAdmin),
         ("setInstitutionActive", role == Role::IomAdmin),
         ("registerMigrant", w(Slice::Identity) && all_rows),
@@ -90,6 +90,7 @@ fn expected_mutations(role: Role) -> BTreeSet<String> {
             w(Slice::Identity) && w(Slice::Return) && w(Slice::Assistance) && all_rows,
         ),
         ("markArrived", w(Slice::Return) && w(Slice::Assistance)),
+        ("eraseMigrant", role == Role::IomAdmin),
         (
             "openEmergencyAccess",
             matches!(role, Role::ForeignAffairsOfficer | Role::IomReception),

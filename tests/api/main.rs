@@ -23,4 +23,5 @@ mod node;
 mod passengers;
 mod reference;
 mod schema;
+mod subject;
 mod subscriptions;

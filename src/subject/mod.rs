@@ -1,0 +1,9 @@
+//! The data subject's rights over their record: a complete export, and
+//! erasure by pseudonymisation. Transaction scripts; the GraphQL layer and
+//! the CLI call them.
+
+pub mod erase;
+pub mod export;
+
+pub use erase::{erase, Erasure};
+pub use export::{export, SubjectDocument};
