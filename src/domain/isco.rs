@@ -123,7 +123,9 @@ impl IscoGroup {
         if known {
             Ok(IscoGroup(code.to_string()))
         } else {
-            Err(format!("{code:?} is not an ISCO-08 group code (1 to 4 digits)"))
+            Err(format!(
+                "{code:?} is not an ISCO-08 group code (1 to 4 digits)"
+            ))
         }
     }
 
