@@ -8,6 +8,7 @@ pub mod audit_committer;
 pub mod bulk;
 pub mod connect;
 pub mod consents;
+pub mod employers;
 pub mod flights;
 pub mod idempotency;
 pub mod institutions;
@@ -18,6 +19,7 @@ pub mod reference;
 pub mod schema;
 pub mod scope;
 pub mod scope_counts;
+pub mod vacancies;
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
