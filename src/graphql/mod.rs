@@ -9,6 +9,7 @@ pub mod cost;
 pub mod events;
 pub mod flights;
 pub mod institutions;
+pub mod labour;
 pub mod loaders;
 pub mod manifest;
 pub mod me;
@@ -16,6 +17,7 @@ pub mod migrant;
 pub mod migrant_input;
 pub mod migrant_mutation;
 pub mod migrant_query;
+pub mod money;
 pub mod node;
 pub mod pagination;
 pub mod prefetch;
@@ -43,6 +45,8 @@ pub struct QueryRoot(
     migrant_query::MigrantQuery,
     audit::AuditQueryRoot,
     flights::FlightQueryRoot,
+    labour::employers::EmployerQuery,
+    labour::vacancies::VacancyQueryRoot,
     node::NodeQuery,
 );
 
@@ -56,6 +60,8 @@ pub struct MutationRoot(
     assistance::AssistanceMutation,
     reception::ReceptionMutation,
     manifest::ManifestMutation,
+    labour::employers::EmployerMutation,
+    labour::vacancies::VacancyMutation,
 );
 
 /// The executable schema type.

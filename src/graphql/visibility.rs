@@ -123,6 +123,26 @@ pub mod gate {
         policy::flight_access(role) == Access::ReadWrite
     }
 
+    /// `employers`, `employer`.
+    pub fn read_employers(role: Role) -> bool {
+        policy::employer_access(role) != Access::None
+    }
+
+    /// `createEmployer`, `updateEmployer`.
+    pub fn write_employers(role: Role) -> bool {
+        policy::employer_access(role) == Access::ReadWrite
+    }
+
+    /// `jobVacancies`, `jobVacancy`.
+    pub fn read_vacancies(role: Role) -> bool {
+        policy::vacancy_access(role) != Access::None
+    }
+
+    /// `postVacancy`, `updateVacancy`, `closeVacancy`.
+    pub fn post_vacancies(role: Role) -> bool {
+        policy::vacancy_access(role) == Access::ReadWrite
+    }
+
     /// `arrivals`, `assistanceRecorded`: events about records the role sees.
     pub fn follow_records(role: Role) -> bool {
         policy::row_scope(role) != RowScope::Nothing
@@ -154,6 +174,10 @@ operation_visibility!(
     reads_flights => gate::read_flights,
     writes_flights => gate::write_flights,
     follows_records => gate::follow_records,
+    reads_employers => gate::read_employers,
+    writes_employers => gate::write_employers,
+    reads_vacancies => gate::read_vacancies,
+    posts_vacancies => gate::post_vacancies,
 );
 
 #[cfg(test)]

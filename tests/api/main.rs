@@ -14,6 +14,7 @@ mod export;
 mod graphiql;
 mod health;
 mod http_protocol;
+mod labour;
 mod matrix;
 mod me;
 mod migrants;
