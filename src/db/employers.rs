@@ -46,7 +46,7 @@ pub fn by_ids(conn: &mut DbConnection, ids: &[String]) -> QueryResult<Vec<Employ
         .load(conn)
 }
 
-/// The id of the employer holding `nit`, other than `except`.
+/// Whether an employer other than `except` holds `nit`.
 pub fn nit_taken(conn: &mut DbConnection, nit: &str, except: &str) -> QueryResult<bool> {
     let n: i64 = employers::table
         .filter(employers::nit.eq(nit))
