@@ -3,7 +3,7 @@
 //!
 //! Layout: `auth` (who calls), `policy` (what they may see), `db` (storage
 //! for SQLite and PostgreSQL), `domain` (validated values), `graphql` (the
-//! schema by area), `gateway` (identity, limits and audit for every
+//! schema by area), `service` (transaction scripts of writes), `gateway` (identity, limits and audit for every
 //! transport), `http` (endpoints), `cli` (the `reintegra` command).
 
 pub mod auth;
@@ -18,6 +18,7 @@ pub mod http;
 pub mod intake;
 pub mod metrics;
 pub mod policy;
+pub mod service;
 pub mod startup;
 pub mod subject;
 pub mod telemetry;

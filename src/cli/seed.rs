@@ -12,6 +12,7 @@
 mod data;
 mod events;
 mod fleet;
+mod labour;
 mod people;
 
 use std::time::Instant;
@@ -55,12 +56,14 @@ pub fn run(settings: &Settings, n: u32, seed: u64) -> Result<(), StartupError> {
             .map_err(|e| StartupError::Database(e.to_string()))?;
     }
     println!(
-        "seeded {} migrants, {} arrivals on {} flights, {} assistance records, {} consents in {:.1}s",
+        "seeded {} migrants, {} arrivals on {} flights, {} assistance records, {} consents, {} employers, {} vacancies in {:.1}s",
         counts.migrants,
         counts.arrivals,
         counts.flights,
         counts.assistance,
         counts.consents,
+        counts.employers,
+        counts.vacancies,
         started.elapsed().as_secs_f64()
     );
     Ok(())
@@ -104,6 +107,10 @@ pub struct SeedCounts {
     pub flights: usize,
     /// Assistance records.
     pub assistance: usize,
+    /// Employers registered.
+    pub employers: usize,
+    /// Job vacancies posted.
+    pub vacancies: usize,
 }
 
 fn seed_all(conn: &mut DbConnection, n: usize, seed: u64, anchor: i64) -> AppResult<SeedCounts> {
@@ -135,9 +142,28 @@ fn seed_all(conn: &mut DbConnection, n: usize, seed: u64, anchor: i64) -> AppRes
         counts.consents += batch.consents.len();
         left -= size;
     }
+    seed_labour(conn, n, seed, anchor, &mut counts)?;
     crate::db::scope_counts::rebuild(conn)?;
     audit::append(conn, &[seed_event(n, seed)], crate::db::now())?;
     Ok(counts)
+}
+
+/// Employers and vacancies in proportion to the people of the run.
+fn seed_labour(
+    conn: &mut DbConnection,
+    n: usize,
+    seed: u64,
+    anchor: i64,
+    counts: &mut SeedCounts,
+) -> AppResult<()> {
+    use crate::db::schema::employers::dsl::employers as table;
+    let existing = u64::try_from(table.count().get_result::<i64>(conn)?).unwrap_or(0);
+    let (employers, vacancies) = labour::generate(n, seed, anchor, existing);
+    crate::db::employers::insert(conn, &employers)?;
+    crate::db::vacancies::insert(conn, &vacancies)?;
+    counts.employers = employers.len();
+    counts.vacancies = vacancies.len();
+    Ok(())
 }
 
 /// The one audit event of a run (record ids are not listed).

@@ -9,6 +9,7 @@ pub mod bulk;
 pub mod connect;
 pub mod consents;
 pub mod emergency;
+pub mod employers;
 pub mod flights;
 pub mod idempotency;
 pub mod institutions;
@@ -20,6 +21,7 @@ pub mod schema;
 pub mod scope;
 pub mod scope_counts;
 pub mod subject;
+pub mod vacancies;
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;

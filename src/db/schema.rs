@@ -174,6 +174,50 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    employers (id) {
+        id -> Text,
+        name -> Text,
+        search_name -> Text,
+        sector -> Text,
+        nit -> Text,
+        municipality_code -> Text,
+        contact_name -> Nullable<Text>,
+        contact_phone -> Nullable<Text>,
+        contact_email -> Nullable<Text>,
+        version -> Integer,
+        created_by -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    job_vacancies (id) {
+        id -> Text,
+        posted_by -> Text,
+        employer_id -> Nullable<Text>,
+        title -> Text,
+        isco_code -> Text,
+        required_certifications -> Text,
+        preferred_certifications -> Text,
+        min_education -> Nullable<Text>,
+        languages -> Text,
+        min_english -> Nullable<Text>,
+        municipality_code -> Text,
+        department_code -> Text,
+        openings -> Integer,
+        salary_min_centavos -> Nullable<BigInt>,
+        salary_max_centavos -> Nullable<BigInt>,
+        status -> Text,
+        closes_on -> Nullable<Date>,
+        version -> Integer,
+        created_by -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(municipalities -> departments (department_code));
 diesel::joinable!(arrivals -> migrants (migrant_id));
 diesel::joinable!(consents -> migrants (migrant_id));
@@ -201,6 +245,7 @@ diesel::table! {
     }
 }
 
+diesel::joinable!(job_vacancies -> employers (employer_id));
 diesel::allow_tables_to_appear_in_same_query!(
     institutions,
     departments,
@@ -216,4 +261,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     consent_counts,
     emergency_accesses,
     erasures,
+    employers,
+    job_vacancies,
 );

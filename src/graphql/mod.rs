@@ -10,6 +10,7 @@ pub mod emergency;
 pub mod events;
 pub mod flights;
 pub mod institutions;
+pub mod labour;
 pub mod loaders;
 pub mod manifest;
 pub mod me;
@@ -17,6 +18,7 @@ pub mod migrant;
 pub mod migrant_input;
 pub mod migrant_mutation;
 pub mod migrant_query;
+pub mod money;
 pub mod node;
 pub mod pagination;
 pub mod prefetch;
@@ -46,6 +48,8 @@ pub struct QueryRoot(
     migrant_query::MigrantQuery,
     audit::AuditQueryRoot,
     flights::FlightQueryRoot,
+    labour::employers::EmployerQuery,
+    labour::vacancies::VacancyQueryRoot,
     node::NodeQuery,
     emergency::EmergencyQuery,
     subject::SubjectQuery,
@@ -63,6 +67,8 @@ pub struct MutationRoot(
     manifest::ManifestMutation,
     emergency::EmergencyMutation,
     subject::SubjectMutation,
+    labour::employers::EmployerMutation,
+    labour::vacancies::VacancyMutation,
 );
 
 /// The executable schema type.

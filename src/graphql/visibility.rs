@@ -126,6 +126,26 @@ pub mod gate {
         policy::flight_access(role) == Access::ReadWrite
     }
 
+    /// `employers`, `employer`.
+    pub fn read_employers(role: Role) -> bool {
+        policy::employer_access(role) != Access::None
+    }
+
+    /// `createEmployer`, `updateEmployer`.
+    pub fn write_employers(role: Role) -> bool {
+        policy::employer_access(role) == Access::ReadWrite
+    }
+
+    /// `jobVacancies`, `jobVacancy`.
+    pub fn read_vacancies(role: Role) -> bool {
+        policy::vacancy_access(role) != Access::None
+    }
+
+    /// `postVacancy`, `updateVacancy`, `closeVacancy`.
+    pub fn post_vacancies(role: Role) -> bool {
+        policy::vacancy_access(role) == Access::ReadWrite
+    }
+
     /// `arrivals`, `assistanceRecorded`: events about records the role sees.
     pub fn follow_records(role: Role) -> bool {
         policy::row_scope(role) != RowScope::Nothing
@@ -160,6 +180,10 @@ operation_visibility!(
     opens_emergency_access => policy::can_open_emergency_access,
     reviews_emergency_access => policy::can_review_emergency_access,
     acts_for_data_subjects => policy::can_act_for_data_subject,
+    reads_employers => gate::read_employers,
+    writes_employers => gate::write_employers,
+    reads_vacancies => gate::read_vacancies,
+    posts_vacancies => gate::post_vacancies,
 );
 
 #[cfg(test)]

@@ -6,7 +6,11 @@
 use crate::domain::institution::Role;
 use async_graphql::Enum;
 
+mod labour;
 mod rows;
+pub use labour::{
+    employer_access, may_edit_vacancy, vacancy_access, vacancy_posting, VacancyPosting,
+};
 pub use rows::{
     all_rows, consent_is_active, consent_view, row_scope, AllRows, ConsentView, RowFilter, RowScope,
 };

@@ -74,7 +74,11 @@ fn expected_mutations(role: Role) -> BTreeSet<String> {
     .into_iter()
     .any(w);
     let flights = policy::flight_access(role) == policy::Access::ReadWrite;
-    let table: [(&str, bool); 15] = [
+    // Employers are MINTRAB's register; vacancies are posted by MINTRAB
+    // and by universities (their own positions).
+    let mintrab = role == Role::LabourOfficer;
+    let posts = mintrab || role == Role::UniversityOfficer;
+    let table: [(&str, bool); 20] = [
         ("createInstitution", role == Role::IomAdmin),
         ("setInstitutionActive", role == Role::IomAdmin),
         ("registerMigrant", w(Slice::Identity) && all_rows),
@@ -91,6 +95,11 @@ fn expected_mutations(role: Role) -> BTreeSet<String> {
         ),
         ("markArrived", w(Slice::Return) && w(Slice::Assistance)),
         ("eraseMigrant", role == Role::IomAdmin),
+        ("createEmployer", mintrab),
+        ("updateEmployer", mintrab),
+        ("postVacancy", posts),
+        ("updateVacancy", posts),
+        ("closeVacancy", posts),
         (
             "openEmergencyAccess",
             matches!(role, Role::ForeignAffairsOfficer | Role::IomReception),
@@ -148,8 +157,21 @@ async fn each_role_exports_the_mutations_it_may_call() {
     }
     // Spot checks against docs/access-policy.md.
     let calls = |r| expected_mutations(r).into_iter().collect::<Vec<_>>();
-    assert_eq!(calls(Role::LabourOfficer), ["updateMigrant"]);
-    assert!(calls(Role::UniversityOfficer).is_empty());
+    assert_eq!(
+        calls(Role::LabourOfficer),
+        [
+            "closeVacancy",
+            "createEmployer",
+            "postVacancy",
+            "updateEmployer",
+            "updateMigrant",
+            "updateVacancy"
+        ]
+    );
+    assert_eq!(
+        calls(Role::UniversityOfficer),
+        ["closeVacancy", "postVacancy", "updateVacancy"]
+    );
     assert!(calls(Role::Auditor).is_empty());
     assert!(calls(Role::IomReception).contains(&"importManifest".to_string()));
 }
@@ -172,6 +194,9 @@ async fn subscriptions_queries_and_types_follow_the_role() {
             queries.contains("emergencyAccesses"),
             matches!(role, Role::IomAdmin | Role::Auditor)
         );
+        let labour = !matches!(role, Role::ForeignAffairsOfficer | Role::Auditor);
+        assert_eq!(queries.contains("jobVacancies"), labour, "{role:?}");
+        assert_eq!(queries.contains("employers"), labour, "{role:?}");
         // Types only the hidden operations use are gone too.
         let manifest = exported.contains("input ManifestRowInput {");
         assert_eq!(manifest, gate::import_manifest(role), "{role:?}");

@@ -15,6 +15,7 @@ mod export;
 mod graphiql;
 mod health;
 mod http_protocol;
+mod labour;
 mod matrix;
 mod me;
 mod migrants;

@@ -1,0 +1,2 @@
+DROP TABLE job_vacancies;
+DROP TABLE employers;

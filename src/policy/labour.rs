@@ -1,0 +1,79 @@
+//! Who may read and manage employers and job vacancies. Neither holds
+//! personal data about migrants, so these are per-role grants with no row
+//! scope; the one condition (who may edit which vacancy) is here too.
+
+use super::Access;
+use crate::domain::institution::Role;
+
+/// Employers: MINTRAB manages them; IOM staff and universities read them
+/// (to see who is hiring). MINEX and the auditor have no use for them.
+pub fn employer_access(role: Role) -> Access {
+    match role {
+        Role::LabourOfficer => Access::ReadWrite,
+        Role::IomAdmin | Role::IomCaseworker | Role::IomReception | Role::UniversityOfficer => {
+            Access::Read
+        }
+        Role::ForeignAffairsOfficer | Role::Auditor => Access::None,
+    }
+}
+
+/// How a role posts vacancies.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum VacancyPosting {
+    /// Posts nothing.
+    Never,
+    /// Posts for an employer on the register (MINTRAB).
+    ForEmployers,
+    /// Posts its own institution's positions only, with no employer: the
+    /// institution itself is the employer (universities).
+    OwnPositions,
+}
+
+/// Vacancies: MINTRAB and universities post them (see [`vacancy_posting`]),
+/// IOM staff read them; MINEX and the auditor do not see them.
+pub fn vacancy_access(role: Role) -> Access {
+    match vacancy_posting(role) {
+        VacancyPosting::ForEmployers | VacancyPosting::OwnPositions => Access::ReadWrite,
+        VacancyPosting::Never if role.is_iom_staff() => Access::Read,
+        VacancyPosting::Never => Access::None,
+    }
+}
+
+/// The posting right of each role.
+pub fn vacancy_posting(role: Role) -> VacancyPosting {
+    match role {
+        Role::LabourOfficer => VacancyPosting::ForEmployers,
+        Role::UniversityOfficer => VacancyPosting::OwnPositions,
+        _ => VacancyPosting::Never,
+    }
+}
+
+/// Whether a caller of `role` at institution `caller` may edit or close a
+/// vacancy posted by institution `posted_by`: only the posting institution
+/// edits its vacancies (MINTRAB any of MINTRAB's, a university its own).
+pub fn may_edit_vacancy(role: Role, caller: &str, posted_by: &str) -> bool {
+    vacancy_posting(role) != VacancyPosting::Never && caller == posted_by
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn grants_follow_the_policy() {
+        assert_eq!(employer_access(Role::LabourOfficer), Access::ReadWrite);
+        assert_eq!(employer_access(Role::UniversityOfficer), Access::Read);
+        assert_eq!(employer_access(Role::ForeignAffairsOfficer), Access::None);
+        assert_eq!(vacancy_access(Role::IomCaseworker), Access::Read);
+        assert_eq!(vacancy_access(Role::Auditor), Access::None);
+        assert_eq!(vacancy_access(Role::UniversityOfficer), Access::ReadWrite);
+        assert!(may_edit_vacancy(Role::LabourOfficer, "MINTRAB", "MINTRAB"));
+        assert!(!may_edit_vacancy(
+            Role::UniversityOfficer,
+            "USAC",
+            "MINTRAB"
+        ));
+        assert!(!may_edit_vacancy(Role::UniversityOfficer, "USAC", "URL"));
+        assert!(!may_edit_vacancy(Role::IomAdmin, "IOM", "IOM"));
+    }
+}
