@@ -46,11 +46,8 @@ diesel::table! {
         origin_municipality_code -> Nullable<Text>,
         origin_department_code -> Nullable<Text>,
         education_level -> Nullable<Text>,
-        occupations -> Text,
         years_experience -> Nullable<Integer>,
-        languages -> Text,
         english_level -> Nullable<Text>,
-        certifications -> Text,
         needs_medical_attention -> Bool,
         medical_conditions -> Nullable<Text>,
         health_notes -> Nullable<Text>,
@@ -174,11 +171,50 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    occupations (code) {
+        code -> Text,
+        level -> Text,
+        title -> Text,
+        parent_code -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    migrant_occupations (migrant_id, position) {
+        migrant_id -> Text,
+        position -> Integer,
+        isco_code -> Text,
+        years -> Nullable<Integer>,
+        country -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    migrant_languages (migrant_id, position) {
+        migrant_id -> Text,
+        position -> Integer,
+        code -> Text,
+    }
+}
+
+diesel::table! {
+    migrant_certifications (migrant_id, position) {
+        migrant_id -> Text,
+        position -> Integer,
+        name -> Text,
+        search_name -> Text,
+    }
+}
+
 diesel::joinable!(municipalities -> departments (department_code));
 diesel::joinable!(arrivals -> migrants (migrant_id));
 diesel::joinable!(consents -> migrants (migrant_id));
 diesel::joinable!(arrivals -> flights (flight_id));
 diesel::joinable!(assistance -> migrants (migrant_id));
+diesel::joinable!(migrant_occupations -> migrants (migrant_id));
+diesel::joinable!(migrant_languages -> migrants (migrant_id));
+diesel::joinable!(migrant_certifications -> migrants (migrant_id));
 diesel::allow_tables_to_appear_in_same_query!(
     institutions,
     departments,
@@ -192,4 +228,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     flights,
     assistance,
     consent_counts,
+    occupations,
+    migrant_occupations,
+    migrant_languages,
+    migrant_certifications,
 );

@@ -19,6 +19,8 @@ pub enum IscoLevel {
     Unit,
 }
 
+impl crate::domain::person::StoredEnum for IscoLevel {}
+
 /// One group of the classification.
 #[derive(Clone, Debug)]
 pub struct Occupation {
@@ -123,7 +125,9 @@ impl IscoGroup {
         if known {
             Ok(IscoGroup(code.to_string()))
         } else {
-            Err(format!("{code:?} is not an ISCO-08 group code (1 to 4 digits)"))
+            Err(format!(
+                "{code:?} is not an ISCO-08 group code (1 to 4 digits)"
+            ))
         }
     }
 

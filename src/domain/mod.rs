@@ -4,6 +4,7 @@ pub mod cui;
 pub mod geography;
 pub mod institution;
 pub mod isco;
+pub mod language;
 pub mod matching;
 pub mod person;
 pub mod phone;

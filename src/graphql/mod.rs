@@ -17,12 +17,14 @@ pub mod migrant_input;
 pub mod migrant_mutation;
 pub mod migrant_query;
 pub mod node;
+pub mod occupations;
 pub mod pagination;
 pub mod prefetch;
 pub mod reception;
 pub mod records;
 pub mod reference;
 pub mod sdl;
+pub mod skills;
 pub mod subscriptions;
 pub mod visibility;
 pub mod write;
@@ -44,6 +46,7 @@ pub struct QueryRoot(
     audit::AuditQueryRoot,
     flights::FlightQueryRoot,
     node::NodeQuery,
+    occupations::OccupationQuery,
 );
 
 /// Root mutation: the union of every area's mutations.

@@ -22,4 +22,6 @@ mod node;
 mod passengers;
 mod reference;
 mod schema;
+mod skills;
+mod skills_migration;
 mod subscriptions;
