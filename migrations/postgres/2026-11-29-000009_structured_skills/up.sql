@@ -2,7 +2,8 @@
 -- person's occupations, languages and certifications as child rows that
 -- filters can reach through indexes (they were JSON text on `migrants`).
 -- The occupations rows are generated from data/isco08_occupations.csv
--- (src/domain/isco.rs embeds the same file; a unit test checks they agree).
+-- (src/domain/isco.rs embeds the same file; tests/api/skills.rs checks the
+-- counts per level against it).
 CREATE TABLE occupations (
     code TEXT PRIMARY KEY NOT NULL,
     level TEXT NOT NULL CHECK (level IN ('MAJOR', 'SUB_MAJOR', 'UNIT')),
