@@ -14,6 +14,7 @@ mod events;
 mod fleet;
 mod labour;
 mod people;
+mod qualifications;
 
 use std::time::Instant;
 
@@ -21,7 +22,7 @@ use diesel::prelude::*;
 
 use crate::config::{Environment, Settings};
 use crate::db::audit::{self, AuditEntry};
-use crate::db::{arrivals, assistance, consents, flights, migrants, DbConnection};
+use crate::db::{arrivals, assistance, consents, flights, migrants, skills, DbConnection};
 use crate::error::{AppError, AppResult, StartupError};
 use people::{Batch, Generator, SERIAL_BLOCKS};
 
@@ -39,7 +40,14 @@ pub fn run(settings: &Settings, n: u32, seed: u64) -> Result<(), StartupError> {
     crate::db::migrate::connect_and_migrate(&settings.database_url)?;
     let mut conn = connect(&settings.database_url)?;
     let anchor = crate::db::now().and_utc().timestamp();
-    let tables = ["migrants", "arrivals", "assistance", "consents"];
+    let tables = [
+        "migrants",
+        "arrivals",
+        "assistance",
+        "consents",
+        "migrant_occupations",
+        "migrant_languages",
+    ];
     let counts = crate::db::write_tx(&mut conn, |c| {
         crate::db::bulk::with_indexes_deferred(c, &tables, |c| {
             seed_all(c, n as usize, seed, anchor)
@@ -135,6 +143,7 @@ fn seed_all(conn: &mut DbConnection, n: usize, seed: u64, anchor: i64) -> AppRes
         arrivals::insert(conn, &batch.arrivals)?;
         assistance::insert(conn, &help)?;
         consents::insert_bulk(conn, &batch.consents)?;
+        skills::insert_many(conn, &batch.skills)?;
         counts.flights += new_flights.len();
         counts.assistance += help.len();
         counts.migrants += batch.migrants.len();

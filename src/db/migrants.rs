@@ -28,14 +28,8 @@ pub struct MigrantRow {
     pub origin_municipality_code: Option<String>,
     pub origin_department_code: Option<String>,
     pub education_level: Option<String>,
-    /// JSON array of occupation names.
-    pub occupations: String,
     pub years_experience: Option<i32>,
-    /// JSON array of languages.
-    pub languages: String,
     pub english_level: Option<String>,
-    /// JSON array of certifications.
-    pub certifications: String,
     pub needs_medical_attention: bool,
     pub medical_conditions: Option<String>,
     pub health_notes: Option<String>,

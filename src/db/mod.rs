@@ -16,10 +16,12 @@ pub mod institutions;
 pub mod migrants;
 pub mod migrate;
 pub mod notify;
+pub mod occupations;
 pub mod reference;
 pub mod schema;
 pub mod scope;
 pub mod scope_counts;
+pub mod skills;
 pub mod subject;
 pub mod vacancies;
 

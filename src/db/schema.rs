@@ -46,11 +46,8 @@ diesel::table! {
         origin_municipality_code -> Nullable<Text>,
         origin_department_code -> Nullable<Text>,
         education_level -> Nullable<Text>,
-        occupations -> Text,
         years_experience -> Nullable<Integer>,
-        languages -> Text,
         english_level -> Nullable<Text>,
-        certifications -> Text,
         needs_medical_attention -> Bool,
         medical_conditions -> Nullable<Text>,
         health_notes -> Nullable<Text>,
@@ -246,6 +243,42 @@ diesel::table! {
 }
 
 diesel::joinable!(job_vacancies -> employers (employer_id));
+diesel::table! {
+    occupations (code) {
+        code -> Text,
+        level -> Text,
+        title -> Text,
+        parent_code -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    migrant_occupations (migrant_id, position) {
+        migrant_id -> Text,
+        position -> Integer,
+        isco_code -> Text,
+        years -> Nullable<Integer>,
+        country -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    migrant_languages (migrant_id, position) {
+        migrant_id -> Text,
+        position -> Integer,
+        code -> Text,
+    }
+}
+
+diesel::table! {
+    migrant_certifications (migrant_id, position) {
+        migrant_id -> Text,
+        position -> Integer,
+        name -> Text,
+        search_name -> Text,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     institutions,
     departments,
@@ -263,4 +296,11 @@ diesel::allow_tables_to_appear_in_same_query!(
     erasures,
     employers,
     job_vacancies,
+    occupations,
+    migrant_occupations,
+    migrant_languages,
+    migrant_certifications,
 );
+diesel::joinable!(migrant_occupations -> migrants (migrant_id));
+diesel::joinable!(migrant_languages -> migrants (migrant_id));
+diesel::joinable!(migrant_certifications -> migrants (migrant_id));

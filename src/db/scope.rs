@@ -10,7 +10,10 @@ use diesel::sql_types::Bool;
 use super::consents::active_at;
 use super::emergency::Holder;
 use super::migrants::MigrantRow;
-use super::schema::{arrivals, consents, emergency_accesses, migrants};
+use super::schema::{
+    arrivals, consents, emergency_accesses, migrant_certifications, migrant_languages,
+    migrant_occupations, migrants,
+};
 use super::{DbConnection, MultiBackend};
 use crate::policy::{RowFilter, RowScope};
 
@@ -184,4 +187,63 @@ pub fn name_matches(q: ScopedMigrants<'static>, folded_query: &str) -> ScopedMig
             // Folded words are alphanumeric only, so no LIKE wildcard can sneak in.
             q.filter(migrants::search_name.like(format!("%{word}%")))
         })
+}
+
+/// The smallest digit string above every code starting with `prefix`
+/// ("71" → "72", "79" → "8"); none when `prefix` is all nines. Digits
+/// compare alike in every collation, so the range is the same on both
+/// backends and walks the code index.
+fn after_prefix(prefix: &str) -> Option<String> {
+    let kept = prefix.trim_end_matches('9');
+    let last = kept.bytes().last()?;
+    Some(format!(
+        "{}{}",
+        &kept[..kept.len() - 1],
+        char::from(last + 1)
+    ))
+}
+
+/// Restricts to people with an occupation in ISCO-08 group `group` (a
+/// validated code of 1 to 4 digits): unit codes under a group start with it.
+pub fn with_occupation(q: ScopedMigrants<'static>, group: &str) -> ScopedMigrants<'static> {
+    let under = migrant_occupations::table
+        .filter(migrant_occupations::migrant_id.eq(migrants::id))
+        .filter(migrant_occupations::isco_code.ge(group.to_string()));
+    match after_prefix(group) {
+        Some(end) => q.filter(exists(under.filter(migrant_occupations::isco_code.lt(end)))),
+        None => q.filter(exists(under)),
+    }
+}
+
+/// Restricts to people who speak the language `code` (ISO 639-3).
+pub fn speaking(q: ScopedMigrants<'static>, code: &'static str) -> ScopedMigrants<'static> {
+    q.filter(exists(
+        migrant_languages::table
+            .filter(migrant_languages::code.eq(code))
+            .filter(migrant_languages::migrant_id.eq(migrants::id)),
+    ))
+}
+
+/// Restricts to people holding a certification whose folded name matches
+/// `pattern` (a LIKE pattern built from folded, alphanumeric words).
+pub fn certified(q: ScopedMigrants<'static>, pattern: String) -> ScopedMigrants<'static> {
+    q.filter(exists(
+        migrant_certifications::table
+            .filter(migrant_certifications::migrant_id.eq(migrants::id))
+            .filter(migrant_certifications::search_name.like(pattern)),
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::after_prefix;
+
+    #[test]
+    fn prefix_ranges() {
+        assert_eq!(after_prefix("71").as_deref(), Some("72"));
+        assert_eq!(after_prefix("7112").as_deref(), Some("7113"));
+        assert_eq!(after_prefix("79").as_deref(), Some("8"));
+        assert_eq!(after_prefix("0").as_deref(), Some("1"));
+        assert_eq!(after_prefix("99"), None);
+    }
 }

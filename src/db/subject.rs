@@ -16,6 +16,9 @@ pub const PERSONAL_TABLES: &[(&str, &str)] = &[
     ("consents", "migrant_id"),
     ("emergency_accesses", "migrant_id"),
     ("erasures", "migrant_id"),
+    ("migrant_occupations", "migrant_id"),
+    ("migrant_languages", "migrant_id"),
+    ("migrant_certifications", "migrant_id"),
 ];
 
 #[derive(QueryableByName)]

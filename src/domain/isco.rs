@@ -19,6 +19,8 @@ pub enum IscoLevel {
     Unit,
 }
 
+impl crate::domain::person::StoredEnum for IscoLevel {}
+
 /// One group of the classification.
 #[derive(Clone, Debug)]
 pub struct Occupation {

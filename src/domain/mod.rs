@@ -5,6 +5,7 @@ pub mod geography;
 pub mod institution;
 pub mod isco;
 pub mod labour;
+pub mod language;
 pub mod matching;
 pub mod money;
 pub mod nit;

@@ -127,6 +127,18 @@ pub enum ArrivalStatus {
     Arrived,
 }
 
+/// Where a person did the work: experience in the United States counts as
+/// a qualification of its own.
+#[derive(Enum, Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum WorkCountry {
+    /// Guatemala.
+    #[graphql(name = "GT")]
+    Gt,
+    /// United States.
+    #[graphql(name = "US")]
+    Us,
+}
+
 /// Stored (SCREAMING_SNAKE_CASE) form of the simple enums, shared by rows
 /// and GraphQL so both spell values the same.
 pub trait StoredEnum: Sized + Copy + PartialEq + EnumType + 'static {
@@ -149,6 +161,7 @@ impl StoredEnum for EducationLevel {}
 impl StoredEnum for EnglishLevel {}
 impl StoredEnum for ConsentPurpose {}
 impl StoredEnum for ArrivalStatus {}
+impl StoredEnum for WorkCountry {}
 
 /// Folds text for search: accents removed, lower case, single spaces.
 /// "López  GARCÍA" → "lopez garcia".

@@ -12,6 +12,7 @@ use crate::db::assistance::{self, AssistanceRow};
 use crate::db::consents::{self, ConsentRow};
 use crate::db::institutions::{self, InstitutionRow};
 use crate::db::reference::{self, DepartmentRow, MunicipalityRow};
+use crate::db::skills::{self, SkillRows};
 use crate::db::{self, DbPool};
 use crate::error::AppError;
 use crate::policy::ConsentView;
@@ -28,6 +29,8 @@ pub struct ArrivalsLoader(pub DbPool);
 pub struct InstitutionLoader(pub DbPool);
 /// Loads the assistance given to migrants, by migrant id.
 pub struct AssistanceLoader(pub DbPool);
+/// Loads the skill lists of migrants, by migrant id.
+pub struct SkillsLoader(pub DbPool);
 /// Loads the consents of migrants, by migrant id; partners' loaders are
 /// built with their institution so they only ever see their own consents.
 pub struct ConsentsLoader {
@@ -145,6 +148,17 @@ impl Loader<String> for AssistanceLoader {
     }
 }
 
+impl Loader<String> for SkillsLoader {
+    type Value = SkillRows;
+    type Error = AppError;
+
+    async fn load(&self, keys: &[String]) -> Result<HashMap<String, SkillRows>, AppError> {
+        let owned = keys.to_vec();
+        let rows = db::run(&self.0, move |c| Ok(skills::for_migrants(c, &owned)?)).await?;
+        Ok(rows.by_migrant(keys))
+    }
+}
+
 /// A loader whose results are cached for the rest of the request.
 pub type Cached<T> = DataLoader<T, HashMapCache>;
 
@@ -164,6 +178,8 @@ pub struct Loaders {
     pub institutions: Cached<InstitutionLoader>,
     /// Assistance given to a migrant.
     pub assistance: Cached<AssistanceLoader>,
+    /// Skill lists of a migrant.
+    pub skills: Cached<SkillsLoader>,
 }
 
 fn cached<T: Loader<String>>(loader: T) -> Cached<T> {
@@ -185,6 +201,7 @@ impl Loaders {
             }),
             institutions: cached(InstitutionLoader(pool.clone())),
             assistance: cached(AssistanceLoader(pool.clone())),
+            skills: cached(SkillsLoader(pool.clone())),
         }
     }
 }
@@ -201,5 +218,6 @@ impl Loaders {
         self.arrivals.clear::<String>();
         self.consents.clear::<String>();
         self.assistance.clear::<String>();
+        self.skills.clear::<String>();
     }
 }

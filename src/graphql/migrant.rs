@@ -9,8 +9,9 @@ use super::scalars::Date;
 
 use super::access::*;
 use super::assistance::Assistance;
-use super::records::{Arrival, Consent, Health, Protection, Skills};
+use super::records::{Arrival, Consent, Health, Protection};
 use super::reference::Municipality;
+use super::skills::Skills;
 use crate::db::migrants::MigrantRow;
 use crate::domain::person::{Sex, StoredEnum};
 use crate::policy::Slice;
@@ -186,11 +187,15 @@ impl Migrant {
         Ok(Some(Health::from(&*self.0)))
     }
 
-    /// Education, occupations, languages (SKILLS).
+    /// Education, occupations, languages, certifications (SKILLS).
     #[graphql(visible = "sees_skills")]
     async fn skills(&self, ctx: &Context<'_>) -> Result<Option<Skills>> {
         self.read(ctx, Slice::Skills)?;
-        Ok(Some(Skills::from(&*self.0)))
+        let lists = super::loaders::of(ctx)?
+            .skills
+            .load_one(self.0.id.clone())
+            .await?;
+        Ok(Some(Skills::new(&self.0, lists.unwrap_or_default())))
     }
 
     /// Vulnerability flags (PROTECTION).

@@ -7,10 +7,13 @@ use chrono::NaiveDate;
 use super::scalars::Date;
 
 use crate::db::migrants::MigrantRow;
+use crate::db::skills::{CertificationRow, LanguageRow, OccupationRow, SkillRows};
 use crate::domain::cui::Cui;
 use crate::domain::geography::MunicipalityCode;
+use crate::domain::isco::IscoUnit;
+use crate::domain::language::LanguageCode;
 use crate::domain::person::{
-    fold, BirthDate, EducationLevel, EnglishLevel, PersonName, Sex, StoredEnum,
+    fold, BirthDate, EducationLevel, EnglishLevel, PersonName, Sex, StoredEnum, WorkCountry,
 };
 use crate::domain::phone::Phone;
 use crate::error::{AppError, AppResult};
@@ -51,16 +54,37 @@ pub struct OriginInput {
     pub municipality_code: String,
 }
 
-/// SKILLS.
+/// Most occupations, languages and certifications one person may list.
+const MAX_OCCUPATIONS: usize = 10;
+const MAX_LANGUAGES: usize = 10;
+const MAX_CERTIFICATIONS: usize = 20;
+
+/// One occupation a person has worked in.
+#[derive(InputObject, Clone)]
+pub struct OccupationInput {
+    /// ISCO-08 unit group (four digits, e.g. `7112`); see `occupations`.
+    pub isco_code: String,
+    /// Years worked in it (0 to 70).
+    pub years: Option<i32>,
+    /// Where the work was done.
+    pub country: Option<WorkCountry>,
+}
+
+/// SKILLS. The lists replace the stored ones.
 #[derive(InputObject, Clone, Default)]
 pub struct SkillsInput {
     pub education_level: Option<EducationLevel>,
+    /// At most 10; each unit group once per country.
     #[graphql(default)]
-    pub occupations: Vec<String>,
+    pub occupations: Vec<OccupationInput>,
+    /// Years of work experience in all (0 to 70).
     pub years_experience: Option<i32>,
+    /// ISO 639-3 codes (`spa`, `eng`, `quc`, `mam`, …; names such as
+    /// `K'iche'` are accepted too); at most 10.
     #[graphql(default)]
     pub languages: Vec<String>,
     pub english_level: Option<EnglishLevel>,
+    /// At most 20, each 1 to 100 characters.
     #[graphql(default)]
     pub certifications: Vec<String>,
 }
@@ -113,6 +137,15 @@ impl MigrantSections {
             .filter(|(p, _)| *p)
             .map(|(_, s)| s)
             .collect()
+    }
+
+    /// The validated skill lists of record `migrant_id`, when `skills` is
+    /// given (they live in child tables, written with the record).
+    pub fn skill_rows(&self, migrant_id: &str) -> AppResult<Option<SkillRows>> {
+        self.skills
+            .as_ref()
+            .map(|s| skill_rows(s, migrant_id))
+            .transpose()
     }
 
     /// Validates every provided section and writes it into `row`.
@@ -200,9 +233,6 @@ fn apply_skills(row: &mut MigrantRow, s: &SkillsInput) -> AppResult<()> {
     row.education_level = s.education_level.map(|e| e.stored().to_string());
     row.english_level = s.english_level.map(|e| e.stored().to_string());
     row.years_experience = s.years_experience;
-    row.occupations = text_list(&s.occupations, "skills.occupations")?;
-    row.languages = text_list(&s.languages, "skills.languages")?;
-    row.certifications = text_list(&s.certifications, "skills.certifications")?;
     Ok(())
 }
 
@@ -221,22 +251,93 @@ fn limited(v: &Option<String>, field: &str, max: usize) -> AppResult<Option<Stri
     }
 }
 
-fn text_list(items: &[String], field: &str) -> AppResult<String> {
-    if items.len() > 20 {
-        return Err(AppError::bad_input(field, "at most 20 items"));
+fn too_many(field: &str, items: usize, max: usize) -> AppResult<()> {
+    if items > max {
+        return Err(AppError::bad_input(field, format!("at most {max} items")));
     }
-    let mut clean = Vec::with_capacity(items.len());
-    for item in items {
-        let t = item.trim();
-        if t.is_empty() || t.chars().count() > 100 {
+    Ok(())
+}
+
+fn skill_rows(s: &SkillsInput, migrant_id: &str) -> AppResult<SkillRows> {
+    Ok(SkillRows {
+        occupations: occupation_rows(&s.occupations, migrant_id)?,
+        languages: language_rows(&s.languages, migrant_id)?,
+        certifications: certification_rows(&s.certifications, migrant_id)?,
+    })
+}
+
+fn occupation_rows(items: &[OccupationInput], migrant_id: &str) -> AppResult<Vec<OccupationRow>> {
+    too_many("skills.occupations", items.len(), MAX_OCCUPATIONS)?;
+    let mut out: Vec<OccupationRow> = Vec::with_capacity(items.len());
+    for (i, o) in items.iter().enumerate() {
+        let field = |f: &str| format!("skills.occupations[{i}].{f}");
+        let code =
+            IscoUnit::parse(&o.isco_code).map_err(|e| AppError::bad_input(field("iscoCode"), e))?;
+        if o.years.is_some_and(|y| !(0..=70).contains(&y)) {
+            return Err(AppError::bad_input(field("years"), "must be 0 to 70"));
+        }
+        let country = o.country.map(|c| c.stored().to_string());
+        if out
+            .iter()
+            .any(|r| r.isco_code == code.as_str() && r.country == country)
+        {
             return Err(AppError::bad_input(
-                field,
-                "items must be 1 to 100 characters",
+                format!("skills.occupations[{i}]"),
+                "lists this occupation and country twice",
             ));
         }
-        if !clean.iter().any(|c: &String| c.eq_ignore_ascii_case(t)) {
-            clean.push(t.to_string());
+        out.push(OccupationRow {
+            migrant_id: migrant_id.to_string(),
+            position: i as i32,
+            isco_code: code.as_str().to_string(),
+            years: o.years,
+            country,
+        });
+    }
+    Ok(out)
+}
+
+/// Languages, each once (a repeat is dropped, not refused).
+fn language_rows(items: &[String], migrant_id: &str) -> AppResult<Vec<LanguageRow>> {
+    too_many("skills.languages", items.len(), MAX_LANGUAGES)?;
+    let mut out: Vec<LanguageRow> = Vec::with_capacity(items.len());
+    for (i, raw) in items.iter().enumerate() {
+        let code = LanguageCode::parse(raw)
+            .map_err(|e| AppError::bad_input(format!("skills.languages[{i}]"), e))?;
+        if !out.iter().any(|l| l.code == code.as_str()) {
+            out.push(LanguageRow {
+                migrant_id: migrant_id.to_string(),
+                position: out.len() as i32,
+                code: code.as_str().to_string(),
+            });
         }
     }
-    Ok(serde_json::to_string(&clean).unwrap_or_else(|_| "[]".into()))
+    Ok(out)
+}
+
+/// Certifications, trimmed, each once (case-insensitive).
+fn certification_rows(items: &[String], migrant_id: &str) -> AppResult<Vec<CertificationRow>> {
+    too_many("skills.certifications", items.len(), MAX_CERTIFICATIONS)?;
+    let mut out: Vec<CertificationRow> = Vec::with_capacity(items.len());
+    for (i, raw) in items.iter().enumerate() {
+        let name = raw.split_whitespace().collect::<Vec<_>>().join(" ");
+        if name.is_empty() || name.chars().count() > 100 {
+            return Err(AppError::bad_input(
+                format!("skills.certifications[{i}]"),
+                "must be 1 to 100 characters",
+            ));
+        }
+        if !out
+            .iter()
+            .any(|c| c.name.to_lowercase() == name.to_lowercase())
+        {
+            out.push(CertificationRow {
+                migrant_id: migrant_id.to_string(),
+                position: out.len() as i32,
+                search_name: fold(&name),
+                name,
+            });
+        }
+    }
+    Ok(out)
 }

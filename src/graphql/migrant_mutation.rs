@@ -130,6 +130,7 @@ impl MigrantMutation {
         let all = policy::all_rows(super::caller(ctx)?.identity.role)?;
         let mut row = blank("", "", db::now().date(), Sex::Other);
         input.apply(&mut row, db::now().date())?;
+        let skills = input.skill_rows(&row.id)?;
         let key = idem_key(ctx, idempotency_key, "registerMigrant")?;
         let draft = AuditDraft {
             action: "CREATE",
@@ -144,6 +145,9 @@ impl MigrantMutation {
             }
             cui_taken(c, &row)?;
             migrants::insert(c, &row)?;
+            if let Some(rows) = &skills {
+                db::skills::insert_many(c, rows)?;
+            }
             remember(c, &key, &row.id)?;
             let id = row.id.clone();
             Ok((row, vec![id]))
@@ -167,6 +171,7 @@ impl MigrantMutation {
             return Err(AppError::bad_input("input", "give at least one section").into());
         }
         check_writable(ctx, &slices)?;
+        let skills = input.skill_rows(&id)?;
         let rows = row_filter(ctx)?;
         let draft = AuditDraft {
             action: "UPDATE",
@@ -188,6 +193,9 @@ impl MigrantMutation {
                 return Err(AppError::Conflict(
                     "the record changed meanwhile; reload it".into(),
                 ));
+            }
+            if let Some(lists) = &skills {
+                db::skills::replace(c, &row.id, lists)?;
             }
             row.version = expected_version + 1;
             Ok((row, vec![id.0]))

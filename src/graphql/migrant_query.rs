@@ -12,6 +12,7 @@ use super::migrant::Migrant;
 use super::pagination::{self, PageInfo, Position};
 use super::prefetch;
 use super::scalars::Date;
+use super::skills::{SkillsFilter, SkillsFilterInput};
 use super::{caller, pool};
 use crate::db::emergency::{self, Holder};
 use crate::db::migrants::MigrantRow;
@@ -21,7 +22,9 @@ use crate::db::scope_counts;
 use crate::db::{self};
 use crate::domain::cui::Cui;
 use crate::domain::geography::MunicipalityCode;
-use crate::domain::person::{ArrivalStatus, ConsentPurpose, NameQuery, StoredEnum};
+use crate::domain::person::{
+    ArrivalStatus, ConsentPurpose, EducationLevel, EnglishLevel, NameQuery, StoredEnum,
+};
 use crate::error::{AppError, AppResult};
 use crate::policy::{self, ConsentView, RowFilter, Slice};
 
@@ -48,6 +51,18 @@ pub struct MigrantFilter {
     /// Records whose own fields changed at or after this instant, for
     /// keeping a partner system in step (IDENTITY).
     pub updated_since: Option<DateTime<Utc>>,
+    /// An ISCO-08 code at any level (`7`, `71`, `711`, `7112`): people with
+    /// an occupation in that group (SKILLS).
+    pub occupation: Option<String>,
+    /// Education at this level or above (SKILLS).
+    pub education_at_least: Option<EducationLevel>,
+    /// Speaks this language, an ISO 639-3 code such as `quc` (SKILLS).
+    pub language: Option<String>,
+    /// English at this level or above (SKILLS).
+    pub english_at_least: Option<EnglishLevel>,
+    /// Holds a certification whose name contains these words, in order,
+    /// accent- and case-insensitive (SKILLS).
+    pub certification: Option<String>,
 }
 
 /// A filter after validation and permission checks.
@@ -61,6 +76,7 @@ pub struct CheckedFilter {
     document: Option<String>,
     updated_since: Option<NaiveDateTime>,
     flight: Option<(String, Option<&'static str>)>,
+    skills: SkillsFilter,
 }
 
 impl CheckedFilter {
@@ -75,6 +91,17 @@ impl CheckedFilter {
 
 fn check_filter(ctx: &Context<'_>, f: MigrantFilter) -> AppResult<CheckedFilter> {
     let mut out = CheckedFilter::default();
+    let skills = SkillsFilterInput {
+        occupation: f.occupation,
+        education_at_least: f.education_at_least,
+        language: f.language,
+        english_at_least: f.english_at_least,
+        certification: f.certification,
+    };
+    if skills.any() {
+        require_read(ctx, Slice::Skills)?;
+        out.skills = SkillsFilter::check(skills)?;
+    }
     if let Some(cui) = f.document_number {
         require_read(ctx, Slice::Documents)?;
         let cui = Cui::parse(&cui).map_err(|e| AppError::bad_input("filter.documentNumber", e))?;
@@ -150,7 +177,7 @@ fn build(rf: &RowFilter, f: &CheckedFilter, shape: scope::Shape) -> ScopedMigran
     if let Some((flight, status)) = &f.flight {
         q = scope::on_flight(q, flight.clone(), *status);
     }
-    q
+    f.skills.apply(q)
 }
 
 /// An edge of a migrant connection.
@@ -196,7 +223,8 @@ fn count(conn: &mut db::DbConnection, rows: &RowFilter, f: &CheckedFilter) -> Ap
         && f.arrived.is_none()
         && f.document.is_none()
         && f.updated_since.is_none()
-        && f.flight.is_none();
+        && f.flight.is_none()
+        && f.skills.is_empty();
     match (rows.scope.consent_purpose(), by_counts, &f.consent) {
         (Some(purpose), true, None) => Ok(scope_counts::count(
             conn,

@@ -20,6 +20,7 @@ pub mod migrant_mutation;
 pub mod migrant_query;
 pub mod money;
 pub mod node;
+pub mod occupations;
 pub mod pagination;
 pub mod prefetch;
 pub mod reception;
@@ -27,6 +28,7 @@ pub mod records;
 pub mod reference;
 pub mod scalars;
 pub mod sdl;
+pub mod skills;
 pub mod subject;
 pub mod subscriptions;
 pub mod visibility;
@@ -53,6 +55,7 @@ pub struct QueryRoot(
     node::NodeQuery,
     emergency::EmergencyQuery,
     subject::SubjectQuery,
+    occupations::OccupationQuery,
 );
 
 /// Root mutation: the union of every area's mutations.

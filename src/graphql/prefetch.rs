@@ -15,6 +15,7 @@ use crate::db::consents::{self, ConsentRow};
 use crate::db::institutions::{self, InstitutionRow};
 use crate::db::migrants::MigrantRow;
 use crate::db::reference::{self, DepartmentRow, MunicipalityRow};
+use crate::db::skills::{self, SkillRows};
 use crate::db::DbConnection;
 use crate::error::AppResult;
 use crate::policy::{can_read, consent_view, ConsentView, Slice};
@@ -24,6 +25,7 @@ use crate::policy::{can_read, consent_view, ConsentView, Slice};
 pub struct Plan {
     arrivals: bool,
     assistance: bool,
+    skills: bool,
     consents: Option<ConsentView>,
     institutions: bool,
     municipalities: bool,
@@ -42,6 +44,7 @@ pub fn plan(ctx: &Context<'_>, node: Lookahead<'_>) -> AppResult<Plan> {
         arrivals: can_read(role, Slice::Return)
             && (node.field("arrivals").exists() || node.field("previousReturns").exists()),
         assistance: can_read(role, Slice::Assistance) && node.field("assistance").exists(),
+        skills: can_read(role, Slice::Skills) && node.field("skills").exists(),
         consents: reads_consents.then(|| consent_view(role, &id.institution.code)),
         institutions: reads_consents && consents.field("institution").exists(),
         municipalities: reads_origin,
@@ -54,6 +57,7 @@ pub fn plan(ctx: &Context<'_>, node: Lookahead<'_>) -> AppResult<Plan> {
 pub struct Prefetched {
     arrivals: Option<HashMap<String, Vec<ArrivalRow>>>,
     assistance: Option<HashMap<String, Vec<AssistanceRow>>>,
+    skills: Option<HashMap<String, SkillRows>>,
     consents: Option<HashMap<String, Vec<ConsentRow>>>,
     institutions: Option<HashMap<String, InstitutionRow>>,
     municipalities: Option<HashMap<String, MunicipalityRow>>,
@@ -75,6 +79,9 @@ impl Plan {
         if self.assistance {
             let found = assistance::for_migrants(conn, &ids)?;
             out.assistance = Some(grouped(&ids, found, |r| r.migrant_id.clone()));
+        }
+        if self.skills {
+            out.skills = Some(skills::for_migrants(conn, &ids)?.by_migrant(&ids));
         }
         if let Some(view) = &self.consents {
             let found = consents::for_migrants(conn, &ids, view)?;
@@ -116,6 +123,9 @@ impl Prefetched {
         }
         if let Some(v) = self.assistance {
             loaders.assistance.feed_many(v).await;
+        }
+        if let Some(v) = self.skills {
+            loaders.skills.feed_many(v).await;
         }
         if let Some(v) = self.consents {
             loaders.consents.feed_many(v).await;

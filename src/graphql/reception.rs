@@ -265,6 +265,7 @@ impl ReceptionMutation {
             rc.identity.institution.code.clone(),
         );
         let person = person_row(&input)?;
+        let skills = input.person.skill_rows(&person.id)?;
         let facts = check_facts(&input)?;
         let key = idem_key(ctx, idempotency_key, "registerArrival")?;
         let draft = AuditDraft {
@@ -290,6 +291,9 @@ impl ReceptionMutation {
                 Plan::Link(m) => (RegistrationOutcome::Linked, m),
                 Plan::Create(m) => {
                     migrants::insert(c, &m)?;
+                    if let Some(rows) = &skills {
+                        db::skills::insert_many(c, rows)?;
+                    }
                     (RegistrationOutcome::Created, m)
                 }
             };

@@ -8,14 +8,8 @@ use crate::db::arrivals::ArrivalRow;
 use crate::db::consents::ConsentRow;
 use crate::db::migrants::MigrantRow;
 use crate::db::now;
-use crate::domain::person::{
-    ArrivalStatus, ConsentPurpose, EducationLevel, EnglishLevel, StoredEnum,
-};
+use crate::domain::person::{ArrivalStatus, ConsentPurpose, StoredEnum};
 use crate::error::{AppError, AppResult};
-
-fn json_list(text: &str) -> Vec<String> {
-    serde_json::from_str(text).unwrap_or_default()
-}
 
 /// One return to Guatemala.
 pub struct Arrival(pub ArrivalRow);
@@ -113,42 +107,6 @@ impl From<&MigrantRow> for Health {
             needs_medical_attention: r.needs_medical_attention,
             medical_conditions: r.medical_conditions.clone(),
             notes: r.health_notes.clone(),
-        }
-    }
-}
-
-/// Qualifications (SKILLS).
-#[derive(SimpleObject)]
-pub struct Skills {
-    /// Highest education completed.
-    pub education_level: Option<EducationLevel>,
-    /// Occupations the person has worked in.
-    pub occupations: Vec<String>,
-    /// Years of work experience.
-    pub years_experience: Option<i32>,
-    /// Languages spoken (e.g. Spanish, K'iche', English).
-    pub languages: Vec<String>,
-    /// English proficiency.
-    pub english_level: Option<EnglishLevel>,
-    /// Certifications held.
-    pub certifications: Vec<String>,
-}
-
-impl From<&MigrantRow> for Skills {
-    fn from(r: &MigrantRow) -> Self {
-        Skills {
-            education_level: r
-                .education_level
-                .as_deref()
-                .and_then(EducationLevel::from_stored),
-            occupations: json_list(&r.occupations),
-            years_experience: r.years_experience,
-            languages: json_list(&r.languages),
-            english_level: r
-                .english_level
-                .as_deref()
-                .and_then(EnglishLevel::from_stored),
-            certifications: json_list(&r.certifications),
         }
     }
 }

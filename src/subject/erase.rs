@@ -8,7 +8,10 @@ use chrono::{Datelike, NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
 use crate::db::consents::ConsentRow;
-use crate::db::schema::{arrivals, assistance, consents, emergency_accesses, erasures, migrants};
+use crate::db::schema::{
+    arrivals, assistance, consents, emergency_accesses, erasures, migrant_certifications,
+    migrant_languages, migrant_occupations, migrants,
+};
 use crate::db::{scope_counts, DbConnection};
 use crate::error::{AppError, AppResult};
 
@@ -112,12 +115,15 @@ fn erase_skills(conn: &mut DbConnection, id: &str) -> AppResult<()> {
     diesel::update(migrants::table.find(id))
         .set((
             migrants::education_level.eq(None::<String>),
-            migrants::occupations.eq("[]"),
             migrants::years_experience.eq(None::<i32>),
-            migrants::languages.eq("[]"),
             migrants::english_level.eq(None::<String>),
-            migrants::certifications.eq("[]"),
         ))
+        .execute(conn)?;
+    diesel::delete(migrant_occupations::table.filter(migrant_occupations::migrant_id.eq(id)))
+        .execute(conn)?;
+    diesel::delete(migrant_languages::table.filter(migrant_languages::migrant_id.eq(id)))
+        .execute(conn)?;
+    diesel::delete(migrant_certifications::table.filter(migrant_certifications::migrant_id.eq(id)))
         .execute(conn)?;
     Ok(())
 }

@@ -13,7 +13,7 @@ async fn reads_and_writes_are_audited(app: TestApp) {
     let labour = app.token_as("MINTRAB", "labour_officer", "ana@mintrab");
     app.gql(
         &labour,
-        "{ migrants { edges { node { givenNames phone skills { occupations } } } } }",
+        "{ migrants { edges { node { givenNames phone skills { occupations { years } } } } } }",
         json!({}),
     )
     .await;

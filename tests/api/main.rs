@@ -24,5 +24,7 @@ mod node;
 mod passengers;
 mod reference;
 mod schema;
+mod skills;
+mod skills_migration;
 mod subject;
 mod subscriptions;

@@ -106,7 +106,7 @@ pub(crate) const FIELDS: [(&str, &[&str]); 10] = [
 const SELECTION: &str =
     "id version givenNames familyNames birthDate sex documentNumber passportNumber \
     phone address relativeName relativePhone originMunicipality { code department { code } } \
-    arrivals { arrivedAt } previousReturns health { needsMedicalAttention } skills { occupations } \
+    arrivals { arrivedAt } previousReturns health { needsMedicalAttention } skills { occupations { years } } \
     protection { doNotShare } assistance { kind } consents { purpose institution { code } }";
 
 fn cell(row: &[&str; 13], slice: &str) -> &'static str {
@@ -263,7 +263,7 @@ fn write_for(role: &str, slice: &str, id: &str, version: i64, n: u32) -> Option<
         "CONTACT" => json!({"contact": {"phone": "+50244445555"}}),
         "ORIGIN" => json!({"origin": {"municipalityCode": "1201"}}),
         "SKILLS" => {
-            json!({"skills": {"occupations": ["Soldadura"], "englishLevel": "INTERMEDIATE"}})
+            json!({"skills": {"occupations": [{"iscoCode": "7212", "years": 3, "country": "US"}], "englishLevel": "INTERMEDIATE"}})
         }
         "HEALTH" => json!({"health": {"needsMedicalAttention": true}}),
         "PROTECTION" => {

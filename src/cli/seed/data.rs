@@ -78,50 +78,49 @@ pub const DEPARTMENT_WEIGHTS: &[(&str, u32)] = &[
     ("03", 13),
 ];
 
-/// Maya languages spoken in a department (empty where few speak one).
+/// Maya languages spoken in a department, as ISO 639-3 codes (empty
+/// where few speak one).
 pub fn maya_languages(department: &str) -> &'static [&'static str] {
     match department {
-        // Repeated entries weight the larger language communities.
-        "13" => &[
-            "Mam",
-            "Mam",
-            "Q'anjob'al",
-            "Q'anjob'al",
-            "Chuj",
-            "Akateko",
-            "Popti'",
-        ],
-        "12" => &["Mam"],
-        "14" => &["K'iche'", "Ixil"],
-        "09" => &["K'iche'", "Mam"],
-        "08" => &["K'iche'"],
-        "07" => &["K'iche'", "Kaqchikel", "Tz'utujil"],
-        "03" | "04" => &["Kaqchikel"],
-        "16" => &["Q'eqchi'", "Poqomchi'"],
-        "15" => &["Achi"],
-        "17" | "18" => &["Q'eqchi'"],
+        // Repeated entries weight the larger language communities:
+        // Mam, Q'anjob'al, Chuj, Akateko, Popti'.
+        "13" => &["mam", "mam", "kjb", "kjb", "cac", "knj", "jac"],
+        "12" => &["mam"],
+        // K'iche', Ixil.
+        "14" => &["quc", "ixl"],
+        "09" => &["quc", "mam"],
+        "08" => &["quc"],
+        // K'iche', Kaqchikel, Tz'utujil.
+        "07" => &["quc", "cak", "tzj"],
+        "03" | "04" => &["cak"],
+        // Q'eqchi', Poqomchi'.
+        "16" => &["kek", "poh"],
+        // Achi.
+        "15" => &["acr"],
+        "17" | "18" => &["kek"],
         _ => &[],
     }
 }
 
-/// Occupations, as recorded in the skills section.
-pub const OCCUPATIONS: &[&str] = &[
-    "Construcción",
-    "Agricultura",
-    "Cocina",
-    "Limpieza",
-    "Jardinería",
-    "Mecánica",
-    "Carpintería",
-    "Electricidad",
-    "Soldadura",
-    "Conducción",
-    "Call center",
-    "Ventas",
-    "Pintura",
-    "Techado",
-    "Empaque",
+/// Work sectors of returnees and their ISCO-08 unit groups, weighted:
+/// construction and agriculture lead, then hospitality, manufacturing,
+/// transport and trade; call centres (4222) hire people with English.
+pub const SECTORS: &[(&[&str], u32)] = &[
+    (CONSTRUCTION, 30),
+    (&["9211", "9211", "6111", "9214", "6121"], 24),
+    (&["5120", "5131", "9412", "9412", "9112"], 16),
+    (&["8153", "8160", "8219", "9329", "9321", "7212"], 12),
+    (&["8322", "8332", "7231", "5223", "9622"], 12),
+    (CALL_CENTRE, 6),
 ];
+
+/// Building trades and labourers.
+const CONSTRUCTION: &[&str] = &[
+    "9313", "9313", "9312", "7112", "7115", "7131", "7121", "7126", "7411", "7114", "7122",
+];
+
+/// Contact centre information clerks: the sector that needs English.
+pub const CALL_CENTRE: &[&str] = &["4222"];
 
 /// Certifications a few people bring back.
 pub const CERTIFICATIONS: &[&str] = &[
@@ -225,6 +224,7 @@ pub(super) fn timestamp(secs: i64) -> NaiveDateTime {
         .unwrap_or_default()
 }
 
+/// A JSON array of strings (vacancies keep their short lists as JSON).
 pub(super) fn json_list<'a>(items: impl IntoIterator<Item = &'a str>) -> String {
     let items: Vec<&str> = items.into_iter().collect();
     serde_json::to_string(&items).unwrap_or_else(|_| "[]".into())

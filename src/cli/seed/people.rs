@@ -4,13 +4,14 @@ use chrono::{Days, Months, NaiveDate, NaiveDateTime};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
-use super::data::{self, json_list, pick, pick_weighted, timestamp};
+use super::data::{self, pick, pick_weighted, timestamp};
 use crate::db::arrivals::ArrivalRow;
 use crate::db::consents::ConsentRow;
 use crate::db::migrants::MigrantRow;
+use crate::db::skills::SkillRows;
 use crate::domain::cui::Cui;
 use crate::domain::geography::{all_municipalities, KnownMunicipality};
-use crate::domain::person::{fold, EducationLevel, EnglishLevel, Sex, StoredEnum};
+use crate::domain::person::{fold, Sex, StoredEnum};
 
 /// Blocks of ten CUI serials available; existing plus new people must fit.
 pub const SERIAL_BLOCKS: u64 = 8_000_000;
@@ -26,6 +27,8 @@ pub struct Batch {
     pub arrivals: Vec<ArrivalRow>,
     /// Their consents.
     pub consents: Vec<ConsentRow>,
+    /// Their occupations, languages and certifications.
+    pub skills: SkillRows,
 }
 
 /// Word lists, split once.
@@ -104,6 +107,7 @@ impl Generator {
         batch.migrants.clear();
         batch.arrivals.clear();
         batch.consents.clear();
+        batch.skills = SkillRows::default();
         batch.migrants.reserve(people);
         for _ in 0..people {
             self.person(batch);
@@ -115,7 +119,14 @@ impl Generator {
         self.next_index += 1;
         let id = self.uuid();
         let (first, months_in_us) = self.arrivals(&id, batch);
-        let row = self.migrant(id, index, first, months_in_us);
+        let mut row = self.migrant(id, index, first);
+        let age = row
+            .created_at
+            .date()
+            .years_since(row.birth_date)
+            .unwrap_or(30);
+        let department = row.origin_department_code.clone().unwrap_or_default();
+        self.skills(&mut row, age, months_in_us, &department, &mut batch.skills);
         self.consents(&row.id, first, batch);
         batch.migrants.push(row);
     }
@@ -134,7 +145,7 @@ impl Generator {
             .to_string()
     }
 
-    fn migrant(&mut self, id: String, index: u64, first: i64, months_in_us: i32) -> MigrantRow {
+    fn migrant(&mut self, id: String, index: u64, first: i64) -> MigrantRow {
         let department = pick_weighted(&mut self.rng, &self.department_weights);
         let (department, place) = (
             self.departments[department].code,
@@ -155,7 +166,6 @@ impl Generator {
         row.origin_department_code = place.code.get(..2).map(str::to_string);
         self.documents(&mut row, index, &place.code);
         self.contact(&mut row, place, highland);
-        self.skills(&mut row, age, months_in_us, department);
         self.wellbeing(&mut row);
         row
     }
@@ -281,50 +291,6 @@ impl Generator {
         }
     }
 
-    fn skills(&mut self, row: &mut MigrantRow, age: u32, months_in_us: i32, department: &str) {
-        let mut education = pick_weighted(&mut self.rng, data::EDUCATION_WEIGHTS);
-        if age < 18 {
-            education = education.min(EducationLevel::LowerSecondary);
-        }
-        row.education_level = Some(education.stored().to_string());
-        row.occupations = self.occupations();
-        row.years_experience =
-            Some(self.rng.random_range(0..=age.saturating_sub(14).min(25)) as i32);
-        let english = self.english_level(months_in_us);
-        row.english_level = Some(english.stored().to_string());
-        let maya = data::maya_languages(department);
-        let maya =
-            (!maya.is_empty() && self.rng.random_bool(0.45)).then(|| pick(&mut self.rng, maya));
-        let english = (english != EnglishLevel::None).then_some("Inglés");
-        row.languages = json_list(std::iter::once("Español").chain(maya).chain(english));
-        let certified = self.rng.random_bool(0.15);
-        row.certifications =
-            json_list(certified.then(|| pick(&mut self.rng, data::CERTIFICATIONS)));
-    }
-
-    /// Up to three distinct occupations (a few people list none).
-    fn occupations(&mut self) -> String {
-        let count = match self.rng.random_range(0..100) {
-            0..5 => 0,
-            5..55 => 1,
-            55..85 => 2,
-            _ => 3,
-        };
-        let chosen = rand::seq::index::sample(&mut self.rng, data::OCCUPATIONS.len(), count);
-        json_list(chosen.iter().map(|i| data::OCCUPATIONS[i]))
-    }
-
-    /// English level; ten years or more in the US raise it one step.
-    fn english_level(&mut self, months_in_us: i32) -> EnglishLevel {
-        let drawn = pick_weighted(&mut self.rng, data::ENGLISH_WEIGHTS);
-        if months_in_us <= 120 {
-            return drawn;
-        }
-        (data::ENGLISH_WEIGHTS.iter().map(|&(l, _)| l))
-            .find(|&l| l > drawn)
-            .unwrap_or(drawn)
-    }
-
     fn wellbeing(&mut self, row: &mut MigrantRow) {
         row.needs_medical_attention = self.rng.random_bool(0.05);
         if row.needs_medical_attention {
@@ -372,11 +338,8 @@ fn blank(id: String, created: NaiveDateTime) -> MigrantRow {
         origin_municipality_code: None,
         origin_department_code: None,
         education_level: None,
-        occupations: String::new(),
         years_experience: None,
-        languages: String::new(),
         english_level: None,
-        certifications: String::new(),
         needs_medical_attention: false,
         medical_conditions: None,
         health_notes: None,

@@ -421,7 +421,7 @@ pub fn person(given: &str, family: &str, n: u32) -> Value {
         "documents": { "documentNumber": cui(n, "1301"), "passportNumber": format!("P{n:07}") },
         "contact": { "phone": "+502 5555 0101", "address": "Aldea El Tablón", "relativeName": "Rosa Pérez", "relativePhone": "+1 213 555 0100" },
         "origin": { "municipalityCode": "1301" },
-        "skills": { "educationLevel": "LOWER_SECONDARY", "occupations": ["Construcción"], "yearsExperience": 6, "languages": ["Español", "Inglés"], "englishLevel": "BASIC" },
+        "skills": { "educationLevel": "LOWER_SECONDARY", "occupations": [{ "iscoCode": "9313", "years": 6, "country": "US" }], "yearsExperience": 6, "languages": ["spa", "eng"], "englishLevel": "BASIC" },
         "health": { "needsMedicalAttention": false, "medicalConditions": "asthma" },
         "protection": { "unaccompaniedMinor": false, "familySeparation": true, "protectionNeeds": false, "doNotShare": false }
     })

@@ -1,0 +1,145 @@
+//! A person's structured SKILLS as child rows of `migrants`: occupations
+//! (ISCO-08 unit groups), languages (ISO 639-3) and certifications. Rows
+//! keep the order they were given in (`position`); a write replaces all
+//! three lists of a person.
+
+use std::collections::HashMap;
+
+use diesel::prelude::*;
+
+use super::schema::{migrant_certifications, migrant_languages, migrant_occupations};
+use super::DbConnection;
+
+/// Rows per insert statement: well under both backends' parameter limits.
+const CHUNK: usize = 1000;
+
+/// One occupation a person has worked in.
+#[derive(Queryable, Selectable, Insertable, Clone, Debug, PartialEq, Eq)]
+#[diesel(table_name = migrant_occupations)]
+pub struct OccupationRow {
+    pub migrant_id: String,
+    pub position: i32,
+    /// ISCO-08 unit group (four digits).
+    pub isco_code: String,
+    pub years: Option<i32>,
+    /// `GT` or `US`; none when unknown (records migrated from free text).
+    pub country: Option<String>,
+}
+
+/// One language a person speaks.
+#[derive(Queryable, Selectable, Insertable, Clone, Debug, PartialEq, Eq)]
+#[diesel(table_name = migrant_languages)]
+pub struct LanguageRow {
+    pub migrant_id: String,
+    pub position: i32,
+    /// ISO 639-3.
+    pub code: String,
+}
+
+/// One certification a person holds.
+#[derive(Queryable, Selectable, Insertable, Clone, Debug, PartialEq, Eq)]
+#[diesel(table_name = migrant_certifications)]
+pub struct CertificationRow {
+    pub migrant_id: String,
+    pub position: i32,
+    pub name: String,
+    /// `domain::person::fold` of the name, for the `certification` filter.
+    pub search_name: String,
+}
+
+/// The skill lists of one or more people.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SkillRows {
+    pub occupations: Vec<OccupationRow>,
+    pub languages: Vec<LanguageRow>,
+    pub certifications: Vec<CertificationRow>,
+}
+
+impl SkillRows {
+    /// Appends `other`'s rows (building a batch for a bulk insert).
+    pub fn extend(&mut self, other: SkillRows) {
+        self.occupations.extend(other.occupations);
+        self.languages.extend(other.languages);
+        self.certifications.extend(other.certifications);
+    }
+
+    /// Splits rows by person, with an empty entry for every id in `ids`.
+    pub fn by_migrant(self, ids: &[String]) -> HashMap<String, SkillRows> {
+        let mut out: HashMap<String, SkillRows> = ids
+            .iter()
+            .map(|k| (k.clone(), SkillRows::default()))
+            .collect();
+        for r in self.occupations {
+            out.entry(r.migrant_id.clone())
+                .or_default()
+                .occupations
+                .push(r);
+        }
+        for r in self.languages {
+            out.entry(r.migrant_id.clone())
+                .or_default()
+                .languages
+                .push(r);
+        }
+        for r in self.certifications {
+            out.entry(r.migrant_id.clone())
+                .or_default()
+                .certifications
+                .push(r);
+        }
+        out
+    }
+}
+
+/// The skill lists of the people `ids`, in order (three statements).
+pub fn for_migrants(conn: &mut DbConnection, ids: &[String]) -> QueryResult<SkillRows> {
+    Ok(SkillRows {
+        occupations: migrant_occupations::table
+            .filter(migrant_occupations::migrant_id.eq_any(ids))
+            .order((
+                migrant_occupations::migrant_id,
+                migrant_occupations::position,
+            ))
+            .select(OccupationRow::as_select())
+            .load(conn)?,
+        languages: migrant_languages::table
+            .filter(migrant_languages::migrant_id.eq_any(ids))
+            .order((migrant_languages::migrant_id, migrant_languages::position))
+            .select(LanguageRow::as_select())
+            .load(conn)?,
+        certifications: migrant_certifications::table
+            .filter(migrant_certifications::migrant_id.eq_any(ids))
+            .order((
+                migrant_certifications::migrant_id,
+                migrant_certifications::position,
+            ))
+            .select(CertificationRow::as_select())
+            .load(conn)?,
+    })
+}
+
+/// Replaces every skill list of one person with `rows` (call inside the
+/// write's transaction).
+pub fn replace(conn: &mut DbConnection, migrant_id: &str, rows: &SkillRows) -> QueryResult<()> {
+    use migrant_certifications as c;
+    use migrant_languages as l;
+    use migrant_occupations as o;
+    diesel::delete(o::table.filter(o::migrant_id.eq(migrant_id))).execute(conn)?;
+    diesel::delete(l::table.filter(l::migrant_id.eq(migrant_id))).execute(conn)?;
+    diesel::delete(c::table.filter(c::migrant_id.eq(migrant_id))).execute(conn)?;
+    insert_many(conn, rows)
+}
+
+/// Inserts rows in multi-row statements (writes and bulk loads).
+pub fn insert_many(conn: &mut DbConnection, rows: &SkillRows) -> QueryResult<()> {
+    for chunk in rows.occupations.chunks(CHUNK) {
+        crate::insert_batch!(conn, migrant_occupations::table, chunk)?;
+    }
+    for chunk in rows.languages.chunks(CHUNK) {
+        crate::insert_batch!(conn, migrant_languages::table, chunk)?;
+    }
+    for chunk in rows.certifications.chunks(CHUNK) {
+        crate::insert_batch!(conn, migrant_certifications::table, chunk)?;
+    }
+    Ok(())
+}
