@@ -38,6 +38,17 @@ impl Occupation {
         isco::lookup(code).map(Occupation::from)
     }
 
+    /// A stored unit code the classification does not hold (never written
+    /// by the API, which validates codes; shown rather than failing a page).
+    pub fn unknown(code: &str) -> Self {
+        Occupation {
+            code: code.to_string(),
+            level: IscoLevel::Unit,
+            title: "(not in ISCO-08)".into(),
+            parent_code: None,
+        }
+    }
+
     fn from_row(r: OccupationRow) -> AppResult<Self> {
         let level = IscoLevel::from_stored(&r.level)
             .ok_or_else(|| AppError::Internal("unknown stored ISCO level".into()))?;

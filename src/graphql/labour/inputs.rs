@@ -6,7 +6,8 @@ use chrono::NaiveDate;
 
 use crate::domain::geography::MunicipalityCode;
 use crate::domain::isco::IscoUnit;
-use crate::domain::labour::{EmployerSector, LanguageCode};
+use crate::domain::labour::EmployerSector;
+use crate::domain::language::LanguageCode;
 use crate::domain::money::Centavos;
 use crate::domain::nit::Nit;
 use crate::domain::person::{EducationLevel, EnglishLevel};

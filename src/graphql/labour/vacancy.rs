@@ -11,16 +11,8 @@ use crate::domain::isco;
 use crate::domain::labour::VacancyStatus;
 use crate::domain::person::{EducationLevel, EnglishLevel, StoredEnum};
 use crate::graphql::money::Money;
+use crate::graphql::occupations::Occupation;
 use crate::graphql::reference::Municipality;
-
-/// An ISCO-08 unit group as a vacancy names it.
-#[derive(SimpleObject, Clone)]
-pub struct VacancyOccupation {
-    /// Four-digit ISCO-08 unit-group code.
-    pub code: String,
-    /// Its English title.
-    pub title: String,
-}
 
 /// A job vacancy, posted by MINTRAB for an employer or by a university
 /// for its own positions.
@@ -37,7 +29,7 @@ pub struct JobVacancy {
     /// Job title.
     pub title: String,
     /// The occupation (ISCO-08 unit group).
-    pub occupation: VacancyOccupation,
+    pub occupation: Occupation,
     /// Certifications a candidate must hold.
     pub required_certifications: Vec<String>,
     /// Certifications that count in a candidate's favour.
@@ -75,19 +67,15 @@ fn list(json: &str) -> Vec<String> {
 impl JobVacancy {
     /// The vacancy of `row`, with its employer row when it has one.
     pub fn new(row: VacancyRow, employer: Option<EmployerRow>) -> JobVacancy {
-        let title = isco::lookup(&row.isco_code)
-            .map(|o| o.title.clone())
-            .unwrap_or_default();
+        // Stored codes were validated against the same embedded classification.
+        let occupation = isco::lookup(&row.isco_code).map(Occupation::from);
         JobVacancy {
             id: ID(row.id),
             version: row.version,
             posted_by: row.posted_by,
             employer: employer.map(Employer::from),
             title: row.title,
-            occupation: VacancyOccupation {
-                code: row.isco_code,
-                title,
-            },
+            occupation: occupation.unwrap_or_else(|| Occupation::unknown(&row.isco_code)),
             required_certifications: list(&row.required_certifications),
             preferred_certifications: list(&row.preferred_certifications),
             min_education: row
