@@ -11,6 +11,7 @@ use crate::error::StartupError;
 
 mod ops;
 mod seed;
+mod subject;
 
 /// Reintegra: GraphQL API for the reintegration of people returned to Guatemala.
 ///
@@ -69,6 +70,16 @@ enum Command {
         #[command(subcommand)]
         command: AuditCommand,
     },
+    /// Write everything held on one person (every table, the audit events
+    /// about them) as JSON: a data-subject request answered at the office.
+    SubjectExport {
+        /// The person's record id.
+        #[arg(long)]
+        id: String,
+        /// File to write (default: standard output).
+        #[arg(long)]
+        output: Option<String>,
+    },
     /// Print the GraphQL schema (SDL), or write it to --output.
     ExportSchema {
         /// File to write (default: standard output).
@@ -116,6 +127,7 @@ fn dispatch(command: Command) -> Result<(), StartupError> {
         Command::Audit {
             command: AuditCommand::Verify,
         } => ops::audit_verify(&settings),
+        Command::SubjectExport { id, output } => subject::export(&settings, &id, output.as_deref()),
         Command::ExportSchema { output, role } => export_schema(settings, output, role),
     }
 }

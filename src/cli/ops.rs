@@ -21,7 +21,7 @@ pub fn connect(settings: &Settings) -> Result<DbConnection, StartupError> {
     Ok(conn)
 }
 
-fn app_err(e: AppError) -> StartupError {
+pub(crate) fn app_err(e: AppError) -> StartupError {
     match e {
         AppError::Internal(detail) => StartupError::Database(detail),
         other => StartupError::Other(other.to_string()),

@@ -1,0 +1,46 @@
+//! `reintegra subject-export`: a person's data-subject export as a JSON
+//! file, for the IOM office answering the request in person.
+
+use crate::config::Settings;
+use crate::db::audit::{self, AuditEntry};
+use crate::db::{self};
+use crate::error::StartupError;
+use crate::policy::Slice;
+
+use super::ops::{app_err, connect};
+
+/// Writes everything held on `id` to `output` (or standard output), and
+/// records the export in the audit chain in the same transaction.
+pub fn export(settings: &Settings, id: &str, output: Option<&str>) -> Result<(), StartupError> {
+    let mut conn = connect(settings)?;
+    let doc = db::write_tx(&mut conn, |c| {
+        let doc = crate::subject::export(c, id, db::now())?;
+        let entry = AuditEntry {
+            actor_subject: "cli".into(),
+            actor_institution: "IOM".into(),
+            actor_role: "iom_admin".into(),
+            action: "SUBJECT_EXPORT".into(),
+            entity: "Migrant".into(),
+            record_ids: vec![doc.migrant_id.clone()],
+            slices: Slice::ALL
+                .iter()
+                .map(|s| crate::graphql::access::slice_name(*s).to_string())
+                .collect(),
+            request_id: format!("cli-{}", uuid::Uuid::new_v4()),
+            ..Default::default()
+        };
+        audit::append(c, &[entry], db::now())?;
+        Ok(doc)
+    })
+    .map_err(app_err)?;
+    let json = serde_json::to_string_pretty(&doc)
+        .map_err(|e| StartupError::Other(format!("cannot encode the export: {e}")))?;
+    match output {
+        Some(path) => std::fs::write(path, json + "\n")
+            .map_err(|e| StartupError::Other(format!("cannot write {path}: {e}"))),
+        None => {
+            println!("{json}");
+            Ok(())
+        }
+    }
+}
