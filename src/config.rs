@@ -151,6 +151,8 @@ pub struct Settings {
     pub minex_window_days: i64,
     /// How long an emergency access (break-the-glass) lasts, in minutes.
     pub emergency_access_minutes: i64,
+    /// Years without activity after which `reintegra retention` pseudonymises a record.
+    pub retention_years: i64,
     /// Request limits.
     pub limits: Limits,
     /// Serve the GraphiQL page.
@@ -201,6 +203,7 @@ impl Settings {
             },
             minex_window_days: parsed("REINTEGRA_MINEX_WINDOW_DAYS", 30)?,
             emergency_access_minutes: parsed("REINTEGRA_EMERGENCY_ACCESS_MINUTES", 30)?,
+            retention_years: parsed("REINTEGRA_RETENTION_YEARS", 10)?,
             limits: Limits::from_env()?,
             graphiql: parsed(
                 "REINTEGRA_GRAPHIQL",
@@ -229,6 +232,11 @@ impl Settings {
         if self.minex_window_days < 0 {
             return Err(StartupError::Config(
                 "REINTEGRA_MINEX_WINDOW_DAYS must not be negative".into(),
+            ));
+        }
+        if !(1..=100).contains(&self.retention_years) {
+            return Err(StartupError::Config(
+                "REINTEGRA_RETENTION_YEARS must be 1 to 100".into(),
             ));
         }
         // Break-the-glass is for the moment at hand, never standing access.
@@ -283,6 +291,7 @@ mod tests {
             },
             minex_window_days: 30,
             emergency_access_minutes: 30,
+            retention_years: 10,
             limits: Limits::default(),
             graphiql: false,
             cors_origins: vec![],

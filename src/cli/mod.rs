@@ -80,6 +80,16 @@ enum Command {
         #[arg(long)]
         output: Option<String>,
     },
+    /// Pseudonymise records with no activity for REINTEGRA_RETENTION_YEARS
+    /// (default 10), never one with an open consent or case.
+    Retention {
+        /// Only report how many records are due.
+        #[arg(long, conflicts_with = "apply", required_unless_present = "apply")]
+        dry_run: bool,
+        /// Pseudonymise them.
+        #[arg(long)]
+        apply: bool,
+    },
     /// Print the GraphQL schema (SDL), or write it to --output.
     ExportSchema {
         /// File to write (default: standard output).
@@ -127,6 +137,7 @@ fn dispatch(command: Command) -> Result<(), StartupError> {
         Command::Audit {
             command: AuditCommand::Verify,
         } => ops::audit_verify(&settings),
+        Command::Retention { apply, .. } => subject::retention(&settings, apply),
         Command::SubjectExport { id, output } => subject::export(&settings, &id, output.as_deref()),
         Command::ExportSchema { output, role } => export_schema(settings, output, role),
     }

@@ -44,3 +44,43 @@ pub fn export(settings: &Settings, id: &str, output: Option<&str>) -> Result<(),
         }
     }
 }
+
+/// `reintegra retention --dry-run|--apply`: reports, or pseudonymises, the
+/// records with no activity for `REINTEGRA_RETENTION_YEARS`.
+pub fn retention(settings: &Settings, apply: bool) -> Result<(), StartupError> {
+    use crate::subject::retention;
+    let mut conn = connect(settings)?;
+    let cutoff = db::now() - chrono::Duration::days(365 * settings.retention_years);
+    if !apply {
+        let n = retention::count_due(&mut conn, cutoff).map_err(app_err)?;
+        println!(
+            "{n} record(s) with no activity since {} would be pseudonymised (--apply to do it)",
+            cutoff.date()
+        );
+        return Ok(());
+    }
+    let n = retention::apply(&mut conn, cutoff, |c, ids| {
+        let entry = AuditEntry {
+            actor_subject: "retention".into(),
+            actor_institution: "IOM".into(),
+            actor_role: "iom_admin".into(),
+            action: "ERASE".into(),
+            entity: "Migrant".into(),
+            record_ids: ids.to_vec(),
+            slices: Slice::ALL
+                .iter()
+                .map(|s| crate::graphql::access::slice_name(*s).to_string())
+                .collect(),
+            request_id: format!("cli-{}", uuid::Uuid::new_v4()),
+            ..Default::default()
+        };
+        audit::append(c, &[entry], db::now())?;
+        Ok(())
+    })
+    .map_err(app_err)?;
+    println!(
+        "pseudonymised {n} record(s) with no activity since {}",
+        cutoff.date()
+    );
+    Ok(())
+}

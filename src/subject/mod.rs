@@ -4,6 +4,7 @@
 
 pub mod erase;
 pub mod export;
+pub mod retention;
 
 pub use erase::{erase, Erasure};
 pub use export::{export, SubjectDocument};

@@ -184,7 +184,45 @@ async fn erasure_hides_the_person_and_keeps_the_chain(app: TestApp) {
     assert_eq!(body["data"]["auditChain"]["ok"], true, "{body}");
 }
 
+/// Retention pseudonymises the long-inactive only: never someone changed,
+/// arrived, served or followed (an open consent) within the period.
+async fn retention_spares_open_cases(app: TestApp) {
+    use diesel::Connection;
+    use reintegra::subject::retention;
+    let idle = app.register(person("Luis", "Tzul", 11)).await;
+    let followed = app.register(person("Rosa", "Pop", 12)).await;
+    let recent = app.register(person("Ana", "Xol", 13)).await;
+    app.consent(&followed, "MINTRAB", "EMPLOYMENT", None).await;
+    let long_ago = "2010-01-01 00:00:00";
+    for id in [&idle, &followed] {
+        app.exec_sql(&format!(
+            "UPDATE migrants SET updated_at = '{long_ago}' WHERE id = '{id}'"
+        ));
+    }
+    app.exec_sql(&format!("UPDATE consents SET granted_at = '{long_ago}'"));
+    let url = reintegra::db::normalize_url(&app.db.url);
+    let mut conn = reintegra::db::DbConnection::establish(&url).expect("connect");
+    let cutoff = chrono::Utc::now().naive_utc() - chrono::Duration::days(3650);
+    assert_eq!(
+        retention::due(&mut conn, cutoff, 100).unwrap(),
+        vec![idle.clone()]
+    );
+    let n = retention::apply(&mut conn, cutoff, |_, _| Ok(())).unwrap();
+    assert_eq!(n, 1);
+    assert_eq!(
+        retention::count_due(&mut conn, cutoff).unwrap(),
+        0,
+        "done once"
+    );
+    let admin = app.token("IOM", "iom_admin");
+    for (id, erased) in [(&idle, true), (&followed, false), (&recent, false)] {
+        let (_, body) = app.gql(&admin, EXPORT, json!({"id": id})).await;
+        assert_eq!(body["data"]["subjectExport"]["erased"], erased, "{body}");
+    }
+}
+
 db_tests!(
+    retention_spares_open_cases,
     export_holds_everything_about_the_person,
     every_table_about_people_is_exported,
     erasure_hides_the_person_and_keeps_the_chain,

@@ -126,6 +126,7 @@ pub fn test_settings(url: &str) -> Settings {
         },
         minex_window_days: 30,
         emergency_access_minutes: 30,
+        retention_years: 10,
         limits: Limits {
             rate_per_minute: 100_000,
             ..Limits::default()
