@@ -13,6 +13,7 @@ pub mod employers;
 pub mod flights;
 pub mod idempotency;
 pub mod institutions;
+pub mod matching;
 pub mod migrants;
 pub mod migrate;
 pub mod notify;

@@ -193,7 +193,7 @@ pub fn name_matches(q: ScopedMigrants<'static>, folded_query: &str) -> ScopedMig
 /// ("71" → "72", "79" → "8"); none when `prefix` is all nines. Digits
 /// compare alike in every collation, so the range is the same on both
 /// backends and walks the code index.
-fn after_prefix(prefix: &str) -> Option<String> {
+pub fn after_prefix(prefix: &str) -> Option<String> {
     let kept = prefix.trim_end_matches('9');
     let last = kept.bytes().last()?;
     Some(format!(

@@ -17,3 +17,6 @@ pub const CANDIDATES: usize = 5;
 pub const MANIFEST_LINES: usize = 150;
 /// Rows of the arrival board's per-kind counts (one per assistance kind).
 pub const ASSISTANCE_KINDS: usize = 5;
+/// Fixed cost of a matching query: up to 5,000 candidates scored
+/// (`service::matching::MAX_CANDIDATES`) before any page is cut.
+pub const MATCHING: usize = 50;

@@ -52,6 +52,7 @@ pub struct QueryRoot(
     flights::FlightQueryRoot,
     labour::employers::EmployerQuery,
     labour::vacancies::VacancyQueryRoot,
+    labour::matches::MatchQuery,
     node::NodeQuery,
     emergency::EmergencyQuery,
     subject::SubjectQuery,

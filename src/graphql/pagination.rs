@@ -65,6 +65,8 @@ pub enum Position {
     TimeId(NaiveDateTime, String),
     /// Ordered by a sequence number.
     Seq(i64),
+    /// Ordered by score descending, then id ascending (matching).
+    ScoreId(i64, String),
 }
 
 const ENGINE: base64::engine::GeneralPurpose = base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -74,6 +76,7 @@ pub fn encode(p: &Position) -> String {
     let raw = match p {
         Position::TimeId(t, id) => format!("t:{}:{id}", t.and_utc().timestamp_micros()),
         Position::Seq(n) => format!("s:{n}"),
+        Position::ScoreId(score, id) => format!("m:{score}:{id}"),
     };
     ENGINE.encode(raw)
 }
@@ -89,6 +92,10 @@ pub fn decode(cursor: &str) -> AppResult<Position> {
             let t = chrono::DateTime::from_timestamp_micros(micros).ok_or_else(bad)?;
             Ok(Position::TimeId(t.naive_utc(), id.to_string()))
         }
+        (Some("m"), Some(score), Some(id)) => Ok(Position::ScoreId(
+            score.parse().map_err(|_| bad())?,
+            id.to_string(),
+        )),
         (Some("s"), Some(n), None) => Ok(Position::Seq(n.parse().map_err(|_| bad())?)),
         _ => Err(bad()),
     }

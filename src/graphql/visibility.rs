@@ -146,6 +146,11 @@ pub mod gate {
         policy::vacancy_access(role) == Access::ReadWrite
     }
 
+    /// `vacancyMatches`, `migrantMatches`.
+    pub fn match_vacancies(role: Role) -> bool {
+        policy::matching(role) != policy::Matching::Never
+    }
+
     /// `arrivals`, `assistanceRecorded`: events about records the role sees.
     pub fn follow_records(role: Role) -> bool {
         policy::row_scope(role) != RowScope::Nothing
@@ -184,6 +189,7 @@ operation_visibility!(
     writes_employers => gate::write_employers,
     reads_vacancies => gate::read_vacancies,
     posts_vacancies => gate::post_vacancies,
+    matches_vacancies => gate::match_vacancies,
 );
 
 #[cfg(test)]

@@ -55,6 +55,32 @@ pub fn may_edit_vacancy(role: Role, caller: &str, posted_by: &str) -> bool {
     vacancy_posting(role) != VacancyPosting::Never && caller == posted_by
 }
 
+/// Which vacancies a role may match people against (`vacancyMatches`,
+/// `migrantMatches`). Matching reads SKILLS and vacancies, so it needs
+/// both: MINTRAB and IOM staff match any open vacancy; a university only
+/// the vacancies it posted; MINEX and the auditor never. The people
+/// matched are always the caller's own rows (`db::scope`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Matching {
+    /// No matching.
+    Never,
+    /// Any open vacancy.
+    AnyVacancy,
+    /// Only vacancies posted by the caller's institution.
+    OwnVacancies,
+}
+
+/// The matching right of each role.
+pub fn matching(role: Role) -> Matching {
+    if !super::can_read(role, super::Slice::Skills) || vacancy_access(role) == Access::None {
+        return Matching::Never;
+    }
+    match vacancy_posting(role) {
+        VacancyPosting::OwnPositions => Matching::OwnVacancies,
+        VacancyPosting::ForEmployers | VacancyPosting::Never => Matching::AnyVacancy,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -75,5 +101,10 @@ mod tests {
         ));
         assert!(!may_edit_vacancy(Role::UniversityOfficer, "USAC", "URL"));
         assert!(!may_edit_vacancy(Role::IomAdmin, "IOM", "IOM"));
+        assert_eq!(matching(Role::LabourOfficer), Matching::AnyVacancy);
+        assert_eq!(matching(Role::IomCaseworker), Matching::AnyVacancy);
+        assert_eq!(matching(Role::UniversityOfficer), Matching::OwnVacancies);
+        assert_eq!(matching(Role::ForeignAffairsOfficer), Matching::Never);
+        assert_eq!(matching(Role::Auditor), Matching::Never);
     }
 }

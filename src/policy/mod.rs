@@ -9,7 +9,8 @@ use async_graphql::Enum;
 mod labour;
 mod rows;
 pub use labour::{
-    employer_access, may_edit_vacancy, vacancy_access, vacancy_posting, VacancyPosting,
+    employer_access, matching, may_edit_vacancy, vacancy_access, vacancy_posting, Matching,
+    VacancyPosting,
 };
 pub use rows::{
     all_rows, consent_is_active, consent_view, row_scope, AllRows, ConsentView, RowFilter, RowScope,

@@ -4,6 +4,7 @@
 //! Resolvers validate input shape and call these.
 
 pub mod employers;
+pub mod matching;
 pub mod vacancies;
 
 use crate::domain::institution::Role;

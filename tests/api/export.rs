@@ -197,6 +197,8 @@ async fn subscriptions_queries_and_types_follow_the_role() {
         let labour = !matches!(role, Role::ForeignAffairsOfficer | Role::Auditor);
         assert_eq!(queries.contains("jobVacancies"), labour, "{role:?}");
         assert_eq!(queries.contains("employers"), labour, "{role:?}");
+        assert_eq!(queries.contains("vacancyMatches"), labour, "{role:?}");
+        assert_eq!(queries.contains("migrantMatches"), labour, "{role:?}");
         // Types only the hidden operations use are gone too.
         let manifest = exported.contains("input ManifestRowInput {");
         assert_eq!(manifest, gate::import_manifest(role), "{role:?}");

@@ -16,6 +16,7 @@ mod graphiql;
 mod health;
 mod http_protocol;
 mod labour;
+mod matching;
 mod matrix;
 mod me;
 mod migrants;

@@ -4,6 +4,7 @@
 
 pub mod employers;
 pub mod inputs;
+pub mod matches;
 pub mod vacancies;
 pub mod vacancy;
 
