@@ -192,15 +192,6 @@ pub fn person_visible(
     Ok(found.is_some())
 }
 
-/// Of `ids`, those among the caller's rows (one statement).
-pub fn visible_people(
-    conn: &mut DbConnection,
-    rows: &crate::policy::RowFilter,
-    ids: &[String],
-) -> QueryResult<Vec<super::migrants::MigrantRow>> {
-    super::matching::rows_of(conn, rows, ids)
-}
-
 /// The people already referred to a vacancy.
 pub fn referred_to(conn: &mut DbConnection, vacancy_id: &str) -> QueryResult<Vec<String>> {
     r::table
