@@ -19,6 +19,7 @@ pub mod migrate;
 pub mod notify;
 pub mod occupations;
 pub mod reference;
+pub mod referrals;
 pub mod schema;
 pub mod scope;
 pub mod scope_counts;

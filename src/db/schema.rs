@@ -279,7 +279,32 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    job_referrals (id) {
+        id -> Text,
+        migrant_id -> Text,
+        vacancy_id -> Text,
+        status -> Text,
+        version -> Integer,
+        created_by -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+diesel::table! {
+    job_referral_events (referral_id, at) {
+        referral_id -> Text,
+        status -> Text,
+        by -> Text,
+        at -> Timestamp,
+    }
+}
+diesel::joinable!(job_referrals -> migrants (migrant_id));
+diesel::joinable!(job_referrals -> job_vacancies (vacancy_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
+    job_referrals,
+    job_referral_events,
     institutions,
     departments,
     municipalities,

@@ -19,6 +19,7 @@ pub const PERSONAL_TABLES: &[(&str, &str)] = &[
     ("migrant_occupations", "migrant_id"),
     ("migrant_languages", "migrant_id"),
     ("migrant_certifications", "migrant_id"),
+    ("job_referrals", "migrant_id"),
 ];
 
 #[derive(QueryableByName)]

@@ -172,6 +172,7 @@ visibility!(
     sees_skills => Skills,
     sees_protection => Protection,
     sees_consent => Consent,
+    sees_employment => Employment,
 );
 
 #[cfg(test)]

@@ -12,6 +12,7 @@ use crate::db::assistance::{self, AssistanceRow};
 use crate::db::consents::{self, ConsentRow};
 use crate::db::institutions::{self, InstitutionRow};
 use crate::db::reference::{self, DepartmentRow, MunicipalityRow};
+use crate::db::referrals::{self, ReferralRow};
 use crate::db::skills::{self, SkillRows};
 use crate::db::{self, DbPool};
 use crate::error::AppError;
@@ -31,6 +32,8 @@ pub struct InstitutionLoader(pub DbPool);
 pub struct AssistanceLoader(pub DbPool);
 /// Loads the skill lists of migrants, by migrant id.
 pub struct SkillsLoader(pub DbPool);
+/// Loads the job referrals of migrants, by migrant id.
+pub struct ReferralsLoader(pub DbPool);
 /// Loads the consents of migrants, by migrant id; partners' loaders are
 /// built with their institution so they only ever see their own consents.
 pub struct ConsentsLoader {
@@ -159,6 +162,17 @@ impl Loader<String> for SkillsLoader {
     }
 }
 
+impl Loader<String> for ReferralsLoader {
+    type Value = Vec<ReferralRow>;
+    type Error = AppError;
+
+    async fn load(&self, keys: &[String]) -> Result<HashMap<String, Vec<ReferralRow>>, AppError> {
+        let ids = keys.to_vec();
+        let rows = db::run(&self.0, move |c| Ok(referrals::for_migrants(c, &ids)?)).await?;
+        Ok(grouped(keys, rows, |r| r.migrant_id.clone()))
+    }
+}
+
 /// A loader whose results are cached for the rest of the request.
 pub type Cached<T> = DataLoader<T, HashMapCache>;
 
@@ -180,6 +194,8 @@ pub struct Loaders {
     pub assistance: Cached<AssistanceLoader>,
     /// Skill lists of a migrant.
     pub skills: Cached<SkillsLoader>,
+    /// Job referrals of a migrant.
+    pub referrals: Cached<ReferralsLoader>,
 }
 
 fn cached<T: Loader<String>>(loader: T) -> Cached<T> {
@@ -202,6 +218,7 @@ impl Loaders {
             institutions: cached(InstitutionLoader(pool.clone())),
             assistance: cached(AssistanceLoader(pool.clone())),
             skills: cached(SkillsLoader(pool.clone())),
+            referrals: cached(ReferralsLoader(pool.clone())),
         }
     }
 }
@@ -219,5 +236,6 @@ impl Loaders {
         self.consents.clear::<String>();
         self.assistance.clear::<String>();
         self.skills.clear::<String>();
+        self.referrals.clear::<String>();
     }
 }

@@ -198,6 +198,25 @@ impl Migrant {
         Ok(Some(Skills::new(&self.0, lists.unwrap_or_default())))
     }
 
+    /// Job referrals of this person (EMPLOYMENT).
+    #[graphql(visible = "sees_employment")]
+    async fn referrals(
+        &self,
+        ctx: &Context<'_>,
+    ) -> Result<Option<Vec<super::labour::referrals::JobReferral>>> {
+        self.read(ctx, Slice::Employment)?;
+        let rows = super::loaders::of(ctx)?
+            .referrals
+            .load_one(self.0.id.clone())
+            .await?
+            .unwrap_or_default();
+        let out = rows
+            .into_iter()
+            .map(|r| super::labour::referrals::referral(ctx, r, Some(self.clone())))
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(Some(out))
+    }
+
     /// Vulnerability flags (PROTECTION).
     #[graphql(visible = "sees_protection")]
     async fn protection(&self, ctx: &Context<'_>) -> Result<Option<Protection>> {

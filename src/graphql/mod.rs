@@ -53,6 +53,7 @@ pub struct QueryRoot(
     labour::employers::EmployerQuery,
     labour::vacancies::VacancyQueryRoot,
     labour::matches::MatchQuery,
+    labour::referrals::ReferralQuery,
     node::NodeQuery,
     emergency::EmergencyQuery,
     subject::SubjectQuery,
@@ -73,6 +74,7 @@ pub struct MutationRoot(
     subject::SubjectMutation,
     labour::employers::EmployerMutation,
     labour::vacancies::VacancyMutation,
+    labour::referrals::ReferralMutation,
 );
 
 /// The executable schema type.

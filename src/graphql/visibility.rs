@@ -151,6 +151,16 @@ pub mod gate {
         policy::matching(role) != policy::Matching::Never
     }
 
+    /// `referToVacancy`, `moveReferral`.
+    pub fn write_referrals(role: Role) -> bool {
+        writes(role, &[Slice::Employment])
+    }
+
+    /// `jobReferrals`.
+    pub fn read_referrals(role: Role) -> bool {
+        policy::can_read(role, Slice::Employment)
+    }
+
     /// `arrivals`, `assistanceRecorded`: events about records the role sees.
     pub fn follow_records(role: Role) -> bool {
         policy::row_scope(role) != RowScope::Nothing
@@ -190,6 +200,8 @@ operation_visibility!(
     reads_vacancies => gate::read_vacancies,
     posts_vacancies => gate::post_vacancies,
     matches_vacancies => gate::match_vacancies,
+    writes_referrals => gate::write_referrals,
+    reads_referrals => gate::read_referrals,
 );
 
 #[cfg(test)]

@@ -5,6 +5,7 @@
 
 pub mod employers;
 pub mod matching;
+pub mod referrals;
 pub mod vacancies;
 
 use crate::domain::institution::Role;

@@ -47,6 +47,9 @@ pub fn erase(conn: &mut DbConnection, e: &Erasure<'_>) -> AppResult<()> {
         .optional()?
         .ok_or(AppError::NotFound("migrant"))?;
     revoke_consents(conn, e)?;
+    // Job referrals stay as they are: they hold only ids, a status and
+    // dates (placement statistics), and with every consent revoked no
+    // partner can open the person behind them any more.
     pseudonymise_person(conn, e.migrant_id, birth)?;
     coarsen_events(conn, e.migrant_id)?;
     diesel::insert_into(erasures::table)

@@ -78,7 +78,9 @@ fn expected_mutations(role: Role) -> BTreeSet<String> {
     // and by universities (their own positions).
     let mintrab = role == Role::LabourOfficer;
     let posts = mintrab || role == Role::UniversityOfficer;
-    let table: [(&str, bool); 20] = [
+    let table: [(&str, bool); 22] = [
+        ("referToVacancy", w(Slice::Employment)),
+        ("moveReferral", w(Slice::Employment)),
         ("createInstitution", role == Role::IomAdmin),
         ("setInstitutionActive", role == Role::IomAdmin),
         ("registerMigrant", w(Slice::Identity) && all_rows),
@@ -162,7 +164,9 @@ async fn each_role_exports_the_mutations_it_may_call() {
         [
             "closeVacancy",
             "createEmployer",
+            "moveReferral",
             "postVacancy",
+            "referToVacancy",
             "updateEmployer",
             "updateMigrant",
             "updateVacancy"

@@ -24,6 +24,7 @@ mod migrations;
 mod node;
 mod passengers;
 mod reference;
+mod referrals;
 mod schema;
 mod skills;
 mod skills_migration;

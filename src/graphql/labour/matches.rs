@@ -199,9 +199,14 @@ fn rank_candidates(c: &mut DbConnection, rows: &RowFilter, v: &VacancyRow) -> Ap
     let (found, skills) = matching::candidates(c, rows, unit.sub_major(), scoring::MAX_CANDIDATES)?;
     let ids: Vec<String> = found.iter().map(|r| r.id.clone()).collect();
     let by_person = skills.by_migrant(&ids);
+    // People already referred to the vacancy are not offered again.
+    let referred: std::collections::HashSet<String> = crate::db::referrals::referred_to(c, &v.id)?
+        .into_iter()
+        .collect();
     let needs = needs(v);
     let mut ranked: Ranked = found
         .iter()
+        .filter(|r| !referred.contains(&r.id))
         .filter_map(|r| {
             let skills = by_person.get(&r.id).cloned().unwrap_or_default();
             scoring::score(&needs, &profile(r, &skills)).map(|s| (s, r.id.clone(), ()))

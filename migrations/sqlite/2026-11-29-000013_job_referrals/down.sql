@@ -1,0 +1,2 @@
+DROP TABLE job_referral_events;
+DROP TABLE job_referrals;
