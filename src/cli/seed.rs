@@ -57,7 +57,7 @@ pub fn run(settings: &Settings, n: u32, seed: u64) -> Result<(), StartupError> {
         AppError::Internal(detail) => StartupError::Database(detail),
         other => StartupError::Database(other.to_string()),
     })?;
-    crate::db::analyze(&mut conn).map_err(|e| StartupError::Database(e.to_string()))?;
+    crate::db::after_bulk_load(&mut conn).map_err(|e| StartupError::Database(e.to_string()))?;
     if let DbConnection::Sqlite(c) = &mut conn {
         use diesel::connection::SimpleConnection;
         c.batch_execute("PRAGMA journal_mode = WAL;")
