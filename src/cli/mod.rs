@@ -10,7 +10,7 @@ use crate::domain::institution::{InstitutionKind, Role};
 use crate::error::StartupError;
 
 mod ops;
-mod seed;
+pub mod seed;
 mod subject;
 
 /// Reintegra: GraphQL API for the reintegration of people returned to Guatemala.

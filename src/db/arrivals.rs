@@ -8,7 +8,7 @@ use super::DbConnection;
 
 /// An arrival row.
 #[derive(Queryable, Selectable, Insertable, Clone, Debug)]
-#[diesel(table_name = arrivals)]
+#[diesel(table_name = arrivals, treat_none_as_default_value = false)]
 pub struct ArrivalRow {
     pub id: String,
     pub migrant_id: String,
@@ -116,8 +116,5 @@ pub fn by_id(conn: &mut DbConnection, id: &str) -> QueryResult<Option<ArrivalRow
 
 /// Inserts arrivals.
 pub fn insert(conn: &mut DbConnection, rows: &[ArrivalRow]) -> QueryResult<()> {
-    for chunk in rows.chunks(500) {
-        crate::insert_batch!(conn, arrivals::table, chunk)?;
-    }
-    Ok(())
+    crate::bulk_insert!(conn, arrivals::table, rows).map(|_| ())
 }

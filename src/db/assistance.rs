@@ -8,7 +8,7 @@ use super::DbConnection;
 
 /// One service given to one person.
 #[derive(Queryable, Selectable, Insertable, Clone, Debug)]
-#[diesel(table_name = assistance)]
+#[diesel(table_name = assistance, treat_none_as_default_value = false)]
 pub struct AssistanceRow {
     pub id: String,
     pub migrant_id: String,
@@ -44,8 +44,5 @@ pub fn by_id(conn: &mut DbConnection, id: &str) -> QueryResult<Option<Assistance
 
 /// Inserts assistance records.
 pub fn insert(conn: &mut DbConnection, rows: &[AssistanceRow]) -> QueryResult<()> {
-    for chunk in rows.chunks(500) {
-        crate::insert_batch!(conn, assistance::table, chunk)?;
-    }
-    Ok(())
+    crate::bulk_insert!(conn, assistance::table, rows).map(|_| ())
 }

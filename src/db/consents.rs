@@ -11,7 +11,7 @@ use crate::policy::{self, ConsentView};
 
 /// A consent row.
 #[derive(Queryable, Selectable, Insertable, Clone, Debug)]
-#[diesel(table_name = consents)]
+#[diesel(table_name = consents, treat_none_as_default_value = false)]
 pub struct ConsentRow {
     pub id: String,
     pub migrant_id: String,
@@ -84,10 +84,7 @@ pub fn insert(conn: &mut DbConnection, rows: &[ConsentRow]) -> QueryResult<()> {
 /// Inserts consents without counting them: only for bulk loads that call
 /// [`scope_counts::rebuild`] before they commit.
 pub fn insert_bulk(conn: &mut DbConnection, rows: &[ConsentRow]) -> QueryResult<()> {
-    for chunk in rows.chunks(500) {
-        crate::insert_batch!(conn, consents::table, chunk)?;
-    }
-    Ok(())
+    crate::bulk_insert!(conn, consents::table, rows).map(|_| ())
 }
 
 /// Marks a consent revoked if it is not already, and takes it out of the

@@ -8,7 +8,7 @@ use super::{DbConnection, MultiBackend};
 
 /// An employer row.
 #[derive(Queryable, Selectable, Insertable, AsChangeset, Clone, Debug)]
-#[diesel(table_name = employers)]
+#[diesel(table_name = employers, treat_none_as_default_value = false)]
 pub struct EmployerRow {
     pub id: String,
     pub name: String,
@@ -58,10 +58,7 @@ pub fn nit_taken(conn: &mut DbConnection, nit: &str, except: &str) -> QueryResul
 
 /// Inserts employers, in batches.
 pub fn insert(conn: &mut DbConnection, rows: &[EmployerRow]) -> QueryResult<()> {
-    for chunk in rows.chunks(500) {
-        crate::insert_batch!(conn, employers::table, chunk)?;
-    }
-    Ok(())
+    crate::bulk_insert!(conn, employers::table, rows).map(|_| ())
 }
 
 /// Writes `row` if the stored version is `expected`; false when stale.

@@ -8,7 +8,7 @@ use super::{DbConnection, MultiBackend};
 
 /// A flight row.
 #[derive(Queryable, Selectable, Insertable, AsChangeset, Clone, Debug)]
-#[diesel(table_name = flights)]
+#[diesel(table_name = flights, treat_none_as_default_value = false)]
 pub struct FlightRow {
     pub id: String,
     /// Unique code, e.g. `GUA-20261128-AEX`.
@@ -45,10 +45,7 @@ pub fn by_code(conn: &mut DbConnection, code: &str) -> QueryResult<Option<Flight
 
 /// Inserts flights.
 pub fn insert(conn: &mut DbConnection, rows: &[FlightRow]) -> QueryResult<()> {
-    for chunk in rows.chunks(500) {
-        crate::insert_batch!(conn, flights::table, chunk)?;
-    }
-    Ok(())
+    crate::bulk_insert!(conn, flights::table, rows).map(|_| ())
 }
 
 /// Writes `row` if the stored version is `expected`; false when stale.

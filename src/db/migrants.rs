@@ -10,7 +10,7 @@ use crate::policy::AllRows;
 
 /// A migrant row, every column; the GraphQL layer decides what is shown.
 #[derive(Queryable, Selectable, Insertable, AsChangeset, Identifiable, Clone, Debug)]
-#[diesel(table_name = migrants, treat_none_as_null = true)]
+#[diesel(table_name = migrants, treat_none_as_null = true, treat_none_as_default_value = false)]
 pub struct MigrantRow {
     pub id: String,
     pub given_names: String,
@@ -58,10 +58,7 @@ pub fn insert(conn: &mut DbConnection, row: &MigrantRow) -> QueryResult<()> {
 
 /// Inserts many records in statements of `chunk` rows (seeding, imports).
 pub fn insert_many(conn: &mut DbConnection, rows: &[MigrantRow]) -> QueryResult<()> {
-    for chunk in rows.chunks(500) {
-        crate::insert_batch!(conn, migrants::table, chunk)?;
-    }
-    Ok(())
+    crate::bulk_insert!(conn, migrants::table, rows).map(|_| ())
 }
 
 /// One record by id across every record: only for callers holding the

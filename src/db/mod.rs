@@ -66,6 +66,32 @@ macro_rules! insert_batch {
     };
 }
 
+/// Inserts every row of the slice `rows` into `table`: on PostgreSQL in one
+/// binary `COPY … FROM STDIN` (no statement to parse, no bind-parameter
+/// limit; a bulk load spends its time in the server's heap, not in the
+/// protocol), on SQLite in multi-row INSERTs of 500. The row struct must
+/// derive `Insertable` with `treat_none_as_default_value = false`, which
+/// `COPY` needs (every column is sent, `None` as NULL).
+#[macro_export]
+macro_rules! bulk_insert {
+    ($conn:expr, $table:expr, $rows:expr) => {{
+        let rows = $rows;
+        match $conn {
+            $crate::db::DbConnection::Pg(c) if !rows.is_empty() => {
+                use diesel::ExecuteCopyFromDsl;
+                diesel::copy_from($table).from_insertable(rows).execute(c)
+            }
+            $crate::db::DbConnection::Pg(_) => Ok(0),
+            $crate::db::DbConnection::Sqlite(c) => rows.chunks(500).try_fold(0, |n, chunk| {
+                diesel::insert_into($table)
+                    .values(chunk)
+                    .execute(c)
+                    .map(|k| n + k)
+            }),
+        }
+    }};
+}
+
 pub use connect::{establish, DbPool, PooledConn};
 
 /// Turns `sqlite://path` into the path diesel expects; other URLs pass through.

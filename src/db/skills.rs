@@ -10,12 +10,9 @@ use diesel::prelude::*;
 use super::schema::{migrant_certifications, migrant_languages, migrant_occupations};
 use super::DbConnection;
 
-/// Rows per insert statement: well under both backends' parameter limits.
-const CHUNK: usize = 1000;
-
 /// One occupation a person has worked in.
 #[derive(Queryable, Selectable, Insertable, Clone, Debug, PartialEq, Eq)]
-#[diesel(table_name = migrant_occupations)]
+#[diesel(table_name = migrant_occupations, treat_none_as_default_value = false)]
 pub struct OccupationRow {
     pub migrant_id: String,
     pub position: i32,
@@ -28,7 +25,7 @@ pub struct OccupationRow {
 
 /// One language a person speaks.
 #[derive(Queryable, Selectable, Insertable, Clone, Debug, PartialEq, Eq)]
-#[diesel(table_name = migrant_languages)]
+#[diesel(table_name = migrant_languages, treat_none_as_default_value = false)]
 pub struct LanguageRow {
     pub migrant_id: String,
     pub position: i32,
@@ -38,7 +35,7 @@ pub struct LanguageRow {
 
 /// One certification a person holds.
 #[derive(Queryable, Selectable, Insertable, Clone, Debug, PartialEq, Eq)]
-#[diesel(table_name = migrant_certifications)]
+#[diesel(table_name = migrant_certifications, treat_none_as_default_value = false)]
 pub struct CertificationRow {
     pub migrant_id: String,
     pub position: i32,
@@ -132,14 +129,12 @@ pub fn replace(conn: &mut DbConnection, migrant_id: &str, rows: &SkillRows) -> Q
 
 /// Inserts rows in multi-row statements (writes and bulk loads).
 pub fn insert_many(conn: &mut DbConnection, rows: &SkillRows) -> QueryResult<()> {
-    for chunk in rows.occupations.chunks(CHUNK) {
-        crate::insert_batch!(conn, migrant_occupations::table, chunk)?;
-    }
-    for chunk in rows.languages.chunks(CHUNK) {
-        crate::insert_batch!(conn, migrant_languages::table, chunk)?;
-    }
-    for chunk in rows.certifications.chunks(CHUNK) {
-        crate::insert_batch!(conn, migrant_certifications::table, chunk)?;
-    }
+    crate::bulk_insert!(conn, migrant_occupations::table, &rows.occupations[..])?;
+    crate::bulk_insert!(conn, migrant_languages::table, &rows.languages[..])?;
+    crate::bulk_insert!(
+        conn,
+        migrant_certifications::table,
+        &rows.certifications[..]
+    )?;
     Ok(())
 }

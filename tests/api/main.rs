@@ -26,6 +26,7 @@ mod passengers;
 mod reference;
 mod referrals;
 mod schema;
+mod seed;
 mod skills;
 mod skills_migration;
 mod subject;
