@@ -19,7 +19,7 @@ pub mod intake;
 pub mod metrics;
 pub mod policy;
 pub mod service;
-pub mod stats;
 pub mod startup;
+pub mod stats;
 pub mod subject;
 pub mod telemetry;

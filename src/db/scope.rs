@@ -96,8 +96,10 @@ pub fn followed<QS: 'static>(
         RowScope::Nothing => Box::new(sql::<Bool>("1 = 0")),
         RowScope::RecentArrivals => Box::new(
             sql::<Bool>(SHARED)
-                .sql(" AND migrants.id IN (SELECT a.migrant_id FROM arrivals a \
-                      WHERE a.status = 'ARRIVED' AND a.arrived_at >= ")
+                .sql(
+                    " AND migrants.id IN (SELECT a.migrant_id FROM arrivals a \
+                      WHERE a.status = 'ARRIVED' AND a.arrived_at >= ",
+                )
                 .bind::<Timestamp, _>(start - (f.now - f.minex_cutoff))
                 .sql(" AND a.arrived_at < ")
                 .bind::<Timestamp, _>(end)
@@ -105,8 +107,10 @@ pub fn followed<QS: 'static>(
         ),
         RowScope::EmploymentConsent | RowScope::EducationConsent => Box::new(
             sql::<Bool>(SHARED)
-                .sql(" AND migrants.id IN (SELECT c.migrant_id FROM consents c \
-                      WHERE c.institution_code = ")
+                .sql(
+                    " AND migrants.id IN (SELECT c.migrant_id FROM consents c \
+                      WHERE c.institution_code = ",
+                )
                 .bind::<Text, _>(f.institution_code.clone())
                 .sql(" AND c.purpose = ")
                 .bind::<Text, _>(f.scope.consent_purpose().unwrap_or(""))

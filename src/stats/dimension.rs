@@ -61,7 +61,11 @@ impl Dimension {
     pub fn rows(self, period: &Period) -> Vec<(String, String)> {
         let unknown = (UNKNOWN.to_string(), "Unknown".to_string());
         match self {
-            Dimension::Month => period.months().into_iter().map(|m| (m.clone(), m)).collect(),
+            Dimension::Month => period
+                .months()
+                .into_iter()
+                .map(|m| (m.clone(), m))
+                .collect(),
             Dimension::Department => geography::departments()
                 .into_iter()
                 .chain([unknown])
@@ -212,6 +216,9 @@ mod tests {
         let rows = Dimension::Department.rows(&p);
         assert_eq!(rows.len(), 23);
         assert_eq!(Dimension::Department.row_of("", &rows), UNKNOWN);
-        assert_eq!(Dimension::Sex.rows(&p)[0], ("FEMALE".into(), "Female".into()));
+        assert_eq!(
+            Dimension::Sex.rows(&p)[0],
+            ("FEMALE".into(), "Female".into())
+        );
     }
 }

@@ -15,8 +15,9 @@ use diesel::connection::SimpleConnection;
 
 use crate::db::stats::Query;
 use crate::db::DbConnection;
+use crate::domain::institution::Role;
 use crate::error::AppResult;
-use crate::policy::RowFilter;
+use crate::policy::{self, RowFilter};
 use dimension::{Dimension, Period};
 use figures::Figure;
 use table::Table;
@@ -43,17 +44,20 @@ pub fn compute(conn: &mut DbConnection, req: &Request, figure: &Figure) -> AppRe
         by: req.by,
     };
     let counts = (figure.count)(conn, &q)?;
-    Ok(table::build(figure, req.by, &req.period, &counts, req.suppressed))
+    Ok(table::build(
+        figure,
+        req.by,
+        &req.period,
+        &counts,
+        req.suppressed,
+    ))
 }
 
 /// Every family's table for `req`, all read in one snapshot so that the
 /// tables agree with each other.
 pub fn compute_all(conn: &mut DbConnection, req: &Request) -> AppResult<Vec<Table>> {
     snapshot(conn, |c| {
-        figures::ALL
-            .iter()
-            .map(|f| compute(c, req, f))
-            .collect()
+        figures::ALL.iter().map(|f| compute(c, req, f)).collect()
     })
 }
 
@@ -70,4 +74,24 @@ pub fn snapshot<T>(
         }
         f(c)
     })
+}
+
+impl Request {
+    /// The request of a caller of `role` at `institution`, now: the
+    /// statistics rows and suppression the policy gives that role.
+    pub fn for_caller(
+        role: Role,
+        institution: &str,
+        period: Period,
+        by: Dimension,
+        minex_window_days: i64,
+    ) -> Request {
+        let rows = RowFilter::for_caller(role, institution, crate::db::now(), minex_window_days);
+        Request {
+            period,
+            by,
+            rows: policy::stats_filter(rows, role),
+            suppressed: policy::stats_suppressed(role),
+        }
+    }
 }

@@ -54,7 +54,10 @@ fn a_lone_small_cell_takes_company_in_its_row_and_column() {
 
 #[test]
 fn a_line_hides_a_second_entry_or_its_total() {
-    assert_eq!(suppress_line(&[3, 10, 6, 19]), vec![true, false, true, false]);
+    assert_eq!(
+        suppress_line(&[3, 10, 6, 19]),
+        vec![true, false, true, false]
+    );
     assert_eq!(suppress_line(&[3, 0, 0, 3]), vec![true, false, false, true]);
     assert_eq!(suppress_line(&[0, 7, 7]), vec![false; 3]);
 }

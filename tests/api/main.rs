@@ -28,5 +28,6 @@ mod referrals;
 mod schema;
 mod skills;
 mod skills_migration;
+mod stats;
 mod subject;
 mod subscriptions;
