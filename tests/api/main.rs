@@ -25,6 +25,7 @@ mod node;
 mod passengers;
 mod reference;
 mod referrals;
+mod retention;
 mod schema;
 mod skills;
 mod skills_migration;
