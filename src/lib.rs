@@ -20,5 +20,6 @@ pub mod metrics;
 pub mod policy;
 pub mod service;
 pub mod startup;
+pub mod stats;
 pub mod subject;
 pub mod telemetry;

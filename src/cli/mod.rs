@@ -11,6 +11,7 @@ use crate::error::StartupError;
 
 mod ops;
 pub mod seed;
+mod stats;
 mod subject;
 
 /// Reintegra: GraphQL API for the reintegration of people returned to Guatemala.
@@ -90,6 +91,28 @@ enum Command {
         #[arg(long)]
         apply: bool,
     },
+    /// Print the `stats` tables as CSV, as the given institution and role
+    /// would read them (small cells empty outside IOM).
+    Stats {
+        /// First day, YYYY-MM-DD (Guatemala).
+        #[arg(long)]
+        from: String,
+        /// Last day, inclusive.
+        #[arg(long)]
+        to: String,
+        /// Rows: MONTH, DEPARTMENT, MUNICIPALITY, SEX or AGE_BAND.
+        #[arg(long)]
+        by: Option<String>,
+        /// Institution code, e.g. MINTRAB.
+        #[arg(long, default_value = "IOM")]
+        institution: String,
+        /// Role, e.g. labour_officer.
+        #[arg(long, default_value = "auditor")]
+        role: String,
+        /// CSV output (the only format).
+        #[arg(long)]
+        csv: bool,
+    },
     /// Print the GraphQL schema (SDL), or write it to --output.
     ExportSchema {
         /// File to write (default: standard output).
@@ -140,6 +163,19 @@ fn dispatch(command: Command) -> Result<(), StartupError> {
         Command::Retention { apply, .. } => subject::retention(&settings, apply),
         Command::SubjectExport { id, output } => subject::export(&settings, &id, output.as_deref()),
         Command::ExportSchema { output, role } => export_schema(settings, output, role),
+        Command::Stats {
+            from,
+            to,
+            by,
+            institution,
+            role,
+            ..
+        } => {
+            let role = parse_role(&role)?;
+            let code = institution.to_ascii_uppercase();
+            check_institution(&settings, &code, role)?;
+            stats::csv(&settings, &code, role, &from, &to, by.as_deref())
+        }
     }
 }
 

@@ -51,10 +51,12 @@ pub fn retention(settings: &Settings, apply: bool) -> Result<(), StartupError> {
     use crate::subject::retention;
     let mut conn = connect(settings)?;
     let cutoff = db::now() - chrono::Duration::days(365 * settings.retention_years);
+    let spared = retention::count_spared(&mut conn, cutoff).map_err(app_err)?;
     if !apply {
         let n = retention::count_due(&mut conn, cutoff).map_err(app_err)?;
         println!(
-            "{n} record(s) with no activity since {} would be pseudonymised (--apply to do it)",
+            "{n} record(s) with no activity since {} would be pseudonymised (--apply to do it); \
+             {spared} left alone with an open case",
             cutoff.date()
         );
         return Ok(());
@@ -79,7 +81,7 @@ pub fn retention(settings: &Settings, apply: bool) -> Result<(), StartupError> {
     })
     .map_err(app_err)?;
     println!(
-        "pseudonymised {n} record(s) with no activity since {}",
+        "pseudonymised {n} record(s) with no activity since {}; {spared} left alone with an open case",
         cutoff.date()
     );
     Ok(())

@@ -24,6 +24,7 @@ pub mod schema;
 pub mod scope;
 pub mod scope_counts;
 pub mod skills;
+pub mod stats;
 pub mod subject;
 pub mod vacancies;
 

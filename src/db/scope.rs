@@ -5,7 +5,7 @@
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::dsl::{exists, sql};
 use diesel::prelude::*;
-use diesel::sql_types::Bool;
+use diesel::sql_types::{Bool, Text, Timestamp};
 
 use super::consents::active_at;
 use super::emergency::Holder;
@@ -72,6 +72,56 @@ pub fn visible_as(f: &RowFilter, shape: Shape) -> ScopedMigrants<'static> {
             let consented = has_active_consent(f.institution_code.clone(), purpose, f.now, shape);
             q.filter(shared).filter(consented)
         }
+    }
+}
+
+/// The people a caller *followed* at some moment of `[start, end)`: the
+/// statistics form of [`visible`], the same rule stretched over a period
+/// (docs/statistics.md). MINEX followed whoever arrived within its window
+/// of the period; a consent scope, whoever had such a consent active at
+/// some moment of it. Records hidden from partners by a protection flag
+/// stay out; records hidden only by erasure stay in, because erasure
+/// (which revokes consents and hides the record at one instant) must not
+/// change any figure. A condition on `migrants`, joined by the caller.
+pub fn followed<QS: 'static>(
+    f: &RowFilter,
+    start: NaiveDateTime,
+    end: NaiveDateTime,
+) -> Box<dyn BoxableExpression<QS, MultiBackend, SqlType = Bool>> {
+    // Written as SQL so it applies to any statement joining `migrants`.
+    const SHARED: &str = "(migrants.do_not_share = false \
+         OR migrants.id IN (SELECT erasures.migrant_id FROM erasures))";
+    match f.scope {
+        RowScope::All => Box::new(sql::<Bool>("1 = 1")),
+        RowScope::Nothing => Box::new(sql::<Bool>("1 = 0")),
+        RowScope::RecentArrivals => Box::new(
+            sql::<Bool>(SHARED)
+                .sql(
+                    " AND migrants.id IN (SELECT a.migrant_id FROM arrivals a \
+                      WHERE a.status = 'ARRIVED' AND a.arrived_at >= ",
+                )
+                .bind::<Timestamp, _>(start - (f.now - f.minex_cutoff))
+                .sql(" AND a.arrived_at < ")
+                .bind::<Timestamp, _>(end)
+                .sql(")"),
+        ),
+        RowScope::EmploymentConsent | RowScope::EducationConsent => Box::new(
+            sql::<Bool>(SHARED)
+                .sql(
+                    " AND migrants.id IN (SELECT c.migrant_id FROM consents c \
+                      WHERE c.institution_code = ",
+                )
+                .bind::<Text, _>(f.institution_code.clone())
+                .sql(" AND c.purpose = ")
+                .bind::<Text, _>(f.scope.consent_purpose().unwrap_or(""))
+                .sql(" AND c.granted_at < ")
+                .bind::<Timestamp, _>(end)
+                .sql(" AND (c.revoked_at IS NULL OR c.revoked_at > ")
+                .bind::<Timestamp, _>(start)
+                .sql(") AND (c.expires_at IS NULL OR c.expires_at > ")
+                .bind::<Timestamp, _>(start)
+                .sql("))"),
+        ),
     }
 }
 

@@ -41,6 +41,21 @@ pub fn municipality(code: &str) -> Option<&'static KnownMunicipality> {
     table().get(code)
 }
 
+/// The 22 departments as (code, name), by code (statistics rows).
+pub fn departments() -> Vec<(String, String)> {
+    let mut all: Vec<(String, String)> = MUNICIPALITIES_CSV
+        .lines()
+        .skip(1)
+        .filter_map(|line| {
+            let cols: Vec<&str> = line.split(',').collect();
+            (cols.len() == 4).then(|| (cols[0].to_string(), cols[1].to_string()))
+        })
+        .collect();
+    all.sort();
+    all.dedup();
+    all
+}
+
 /// All municipalities (for synthetic data).
 pub fn all_municipalities() -> Vec<&'static KnownMunicipality> {
     let mut all: Vec<_> = table().values().collect();

@@ -20,3 +20,10 @@ pub const ASSISTANCE_KINDS: usize = 5;
 /// Fixed cost of a matching query: up to 5,000 candidates scored
 /// (`service::matching::MAX_CANDIDATES`) before any page is cut.
 pub const MATCHING: usize = 50;
+
+/// Columns of a statistics table (the most any figure has, with room).
+pub const STATS_COLUMNS: usize = 8;
+
+/// Rows of a statistics table: the most any dimension has (340
+/// municipalities and `UNKNOWN`; ten years are 121 months).
+pub const STATS_ROWS: usize = 341;

@@ -29,6 +29,7 @@ pub mod reference;
 pub mod scalars;
 pub mod sdl;
 pub mod skills;
+pub mod stats;
 pub mod subject;
 pub mod subscriptions;
 pub mod visibility;
@@ -58,6 +59,7 @@ pub struct QueryRoot(
     emergency::EmergencyQuery,
     subject::SubjectQuery,
     occupations::OccupationQuery,
+    stats::StatsQuery,
 );
 
 /// Root mutation: the union of every area's mutations.

@@ -202,6 +202,7 @@ operation_visibility!(
     matches_vacancies => gate::match_vacancies,
     writes_referrals => gate::write_referrals,
     reads_referrals => gate::read_referrals,
+    reads_stats => policy::can_read_stats,
 );
 
 #[cfg(test)]

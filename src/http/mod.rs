@@ -2,6 +2,7 @@
 
 pub mod graphiql;
 pub mod graphql;
+pub mod stats_csv;
 pub mod ws;
 
 use std::net::IpAddr;
@@ -152,7 +153,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/graphiql/assets/{file}", web::get().to(graphiql::asset))
         .route("/healthz", web::get().to(healthz))
         .route("/readyz", web::get().to(readyz))
-        .route("/metrics", web::get().to(metrics));
+        .route("/metrics", web::get().to(metrics))
+        .route("/stats.csv", web::get().to(stats_csv::stats_csv));
 }
 
 /// Records a finished request in the metrics.

@@ -8,6 +8,7 @@ use async_graphql::Enum;
 
 mod labour;
 mod rows;
+mod stats;
 pub use labour::{
     employer_access, matching, may_edit_vacancy, vacancy_access, vacancy_posting, Matching,
     VacancyPosting,
@@ -15,6 +16,7 @@ pub use labour::{
 pub use rows::{
     all_rows, consent_is_active, consent_view, row_scope, AllRows, ConsentView, RowFilter, RowScope,
 };
+pub use stats::{can_read_stats, stats_filter, stats_rows, stats_suppressed};
 
 /// A slice of a migrant record.
 #[derive(Enum, Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -1,0 +1,125 @@
+//! Statistics counts: one GROUP BY statement per figure and row dimension,
+//! over the caller's followed people (`scope::followed`). Rows come back
+//! as (raw row value, column key, count); the grouping keys are computed
+//! in SQL, in Guatemala's calendar, so nothing is loaded row by row.
+
+use chrono::NaiveDateTime;
+use diesel::dsl::sql;
+use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Text};
+
+use super::schema::{arrivals, assistance, job_referrals, migrants};
+use super::scope;
+use super::DbConnection;
+use crate::policy::RowFilter;
+use crate::stats::dimension::{Dimension, GUATEMALA_UTC_OFFSET_HOURS};
+
+/// One grouped count: raw row value, column key, how many.
+pub type Count = (String, String, i64);
+
+/// What to count: whose events, when, broken down by what.
+pub struct Query<'a> {
+    /// The caller's rows (the statistics scope, see `policy::stats_rows`).
+    pub rows: &'a RowFilter,
+    /// First instant counted (UTC).
+    pub start: NaiveDateTime,
+    /// First instant not counted (UTC).
+    pub end: NaiveDateTime,
+    /// The row dimension.
+    pub by: Dimension,
+}
+
+/// The SQL of the row value of `by` for an event at timestamp column
+/// `at`, taken in Guatemala's local time.
+fn row_sql(conn: &DbConnection, by: Dimension, at: &str) -> String {
+    let h = GUATEMALA_UTC_OFFSET_HOURS;
+    let pg = matches!(conn, DbConnection::Pg(_));
+    let (t, year) = if pg {
+        let t = format!("({at} + INTERVAL '{h} hours')");
+        let year = format!("CAST(EXTRACT(YEAR FROM {t}) AS INTEGER)");
+        (t, year)
+    } else {
+        let t = format!("{at}, '{h} hours'");
+        let year = format!("CAST(strftime('%Y', {t}) AS INTEGER)");
+        (t, year)
+    };
+    let born = if pg {
+        "CAST(EXTRACT(YEAR FROM migrants.birth_date) AS INTEGER)"
+    } else {
+        "CAST(strftime('%Y', migrants.birth_date) AS INTEGER)"
+    };
+    match by {
+        Dimension::Month if pg => format!("to_char({t}, 'YYYY-MM')"),
+        Dimension::Month => format!("strftime('%Y-%m', {t})"),
+        Dimension::Department => "COALESCE(migrants.origin_department_code, '')".into(),
+        Dimension::Municipality => "COALESCE(migrants.origin_municipality_code, '')".into(),
+        Dimension::Sex => "migrants.sex".into(),
+        // Age reached in the event's year: the birth year is all an erased
+        // record keeps, so the band never moves when someone is erased.
+        Dimension::AgeBand => format!("CAST({year} - {born} AS TEXT)"),
+    }
+}
+
+/// An arrival is a repeat return when the person arrived before it.
+const RETURN_SQL: &str = "CASE WHEN EXISTS (SELECT 1 FROM arrivals earlier \
+     WHERE earlier.migrant_id = arrivals.migrant_id AND earlier.status = 'ARRIVED' \
+     AND (earlier.arrived_at < arrivals.arrived_at \
+          OR (earlier.arrived_at = arrivals.arrived_at AND earlier.id < arrivals.id))) \
+     THEN 'REPEAT' ELSE 'FIRST' END";
+
+/// Arrivals (status ARRIVED) in the period, first returns and repeats.
+pub fn arrivals(conn: &mut DbConnection, q: &Query<'_>) -> QueryResult<Vec<Count>> {
+    let row = row_sql(conn, q.by, "arrivals.arrived_at");
+    arrivals::table
+        .inner_join(migrants::table)
+        .filter(arrivals::status.eq("ARRIVED"))
+        .filter(arrivals::arrived_at.ge(q.start))
+        .filter(arrivals::arrived_at.lt(q.end))
+        .filter(scope::followed(q.rows, q.start, q.end))
+        .select((
+            sql::<Text>(&row),
+            sql::<Text>(RETURN_SQL),
+            sql::<BigInt>("COUNT(*)"),
+        ))
+        .group_by(sql::<Text>("1, 2"))
+        .load(conn)
+}
+
+/// People served in the period, once per kind of service and row.
+pub fn services(conn: &mut DbConnection, q: &Query<'_>) -> QueryResult<Vec<Count>> {
+    let row = row_sql(conn, q.by, "assistance.given_at");
+    assistance::table
+        .inner_join(migrants::table)
+        .filter(assistance::given_at.ge(q.start))
+        .filter(assistance::given_at.lt(q.end))
+        .filter(scope::followed(q.rows, q.start, q.end))
+        .select((
+            sql::<Text>(&row),
+            sql::<Text>("assistance.kind"),
+            sql::<BigInt>("COUNT(DISTINCT assistance.migrant_id)"),
+        ))
+        .group_by(sql::<Text>("1, 2"))
+        .load(conn)
+}
+
+/// Where a referral ended up (stored `ReferralStatus` values).
+const OUTCOME_SQL: &str = "CASE WHEN job_referrals.status = 'HIRED' THEN 'PLACED' \
+     WHEN job_referrals.status IN ('REJECTED', 'WITHDRAWN') THEN 'NOT_PLACED' \
+     ELSE 'IN_PROGRESS' END";
+
+/// Job referrals made in the period, by outcome so far.
+pub fn referrals(conn: &mut DbConnection, q: &Query<'_>) -> QueryResult<Vec<Count>> {
+    let row = row_sql(conn, q.by, "job_referrals.created_at");
+    job_referrals::table
+        .inner_join(migrants::table)
+        .filter(job_referrals::created_at.ge(q.start))
+        .filter(job_referrals::created_at.lt(q.end))
+        .filter(scope::followed(q.rows, q.start, q.end))
+        .select((
+            sql::<Text>(&row),
+            sql::<Text>(OUTCOME_SQL),
+            sql::<BigInt>("COUNT(*)"),
+        ))
+        .group_by(sql::<Text>("1, 2"))
+        .load(conn)
+}
