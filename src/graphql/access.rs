@@ -173,6 +173,7 @@ visibility!(
     sees_protection => Protection,
     sees_consent => Consent,
     sees_employment => Employment,
+    sees_studies => Studies,
 );
 
 #[cfg(test)]

@@ -29,6 +29,7 @@ pub mod reference;
 pub mod scalars;
 pub mod sdl;
 pub mod skills;
+pub mod studies;
 pub mod subject;
 pub mod subscriptions;
 pub mod visibility;
@@ -58,6 +59,11 @@ pub struct QueryRoot(
     emergency::EmergencyQuery,
     subject::SubjectQuery,
     occupations::OccupationQuery,
+    studies::education::FieldsQuery,
+    studies::programs::ProgramQuery,
+    studies::applications::ApplicationQueryRoot,
+    studies::matches::PlacementQuery,
+    studies::csv::CsvQuery,
 );
 
 /// Root mutation: the union of every area's mutations.
@@ -75,6 +81,9 @@ pub struct MutationRoot(
     labour::employers::EmployerMutation,
     labour::vacancies::VacancyMutation,
     labour::referrals::ReferralMutation,
+    studies::education::EducationMutation,
+    studies::programs::ProgramMutation,
+    studies::applications::ApplicationMutation,
 );
 
 /// The executable schema type.

@@ -8,9 +8,14 @@ use async_graphql::Enum;
 
 mod labour;
 mod rows;
+mod studies;
 pub use labour::{
     employer_access, matching, may_edit_vacancy, vacancy_access, vacancy_posting, Matching,
     VacancyPosting,
+};
+pub use studies::{
+    application_view, may_edit_program, may_write_applications, placement, program_access,
+    ApplicationView, Placement,
 };
 pub use rows::{
     all_rows, consent_is_active, consent_view, row_scope, AllRows, ConsentView, RowFilter, RowScope,
