@@ -175,7 +175,11 @@ pub fn page(
 ) -> QueryResult<Vec<ApplicationRow>> {
     let mut b = filtered(view, q);
     if let Some((t, id)) = after {
-        b = b.filter(a::created_at.gt(t).or(a::created_at.eq(t).and(a::id.gt(id))));
+        b = b.filter(
+            a::created_at
+                .gt(t)
+                .or(a::created_at.eq(t).and(a::id.gt(id))),
+        );
     }
     b.order((a::created_at, a::id))
         .limit(limit)
@@ -201,7 +205,13 @@ pub fn counts(
 ) -> QueryResult<Vec<(String, i64)>> {
     let [s0, s1, s2, s3, s4] = STATUSES;
     let n: (i64, i64, i64, i64, i64) = filtered(view, q)
-        .select((count_of(s0), count_of(s1), count_of(s2), count_of(s3), count_of(s4)))
+        .select((
+            count_of(s0),
+            count_of(s1),
+            count_of(s2),
+            count_of(s3),
+            count_of(s4),
+        ))
         .first(conn)?;
     let all = [n.0, n.1, n.2, n.3, n.4];
     Ok(STATUSES

@@ -85,8 +85,12 @@ pub fn update_if_version(
 
 /// Deletes a record at version `expected`; false when it changed meanwhile.
 pub fn delete_if_version(conn: &mut DbConnection, id: &str, expected: i32) -> QueryResult<bool> {
-    let n = diesel::delete(e::table.filter(e::id.eq(id)).filter(e::version.eq(expected)))
-        .execute(conn)?;
+    let n = diesel::delete(
+        e::table
+            .filter(e::id.eq(id))
+            .filter(e::version.eq(expected)),
+    )
+    .execute(conn)?;
     Ok(n == 1)
 }
 
@@ -103,6 +107,9 @@ pub fn is_cited(conn: &mut DbConnection, id: &str) -> QueryResult<bool> {
 /// field, country and years stay for statistics.
 pub fn erase_free_text(conn: &mut DbConnection, migrant_id: &str) -> QueryResult<usize> {
     diesel::update(e::table.filter(e::migrant_id.eq(migrant_id)))
-        .set((e::institution.eq(None::<String>), e::version.eq(e::version + 1)))
+        .set((
+            e::institution.eq(None::<String>),
+            e::version.eq(e::version + 1),
+        ))
         .execute(conn)
 }

@@ -196,7 +196,11 @@ pub fn page(
     let total = filtered(q).count().get_result(conn)?;
     let mut b = filtered(q);
     if let Some((t, id)) = after {
-        b = b.filter(p::created_at.gt(t).or(p::created_at.eq(t).and(p::id.gt(id))));
+        b = b.filter(
+            p::created_at
+                .gt(t)
+                .or(p::created_at.eq(t).and(p::id.gt(id))),
+        );
     }
     let rows = b
         .order((p::created_at, p::id))

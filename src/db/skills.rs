@@ -94,7 +94,10 @@ impl SkillRows {
                 .push(r);
         }
         for r in self.education {
-            out.entry(r.migrant_id.clone()).or_default().education.push(r);
+            out.entry(r.migrant_id.clone())
+                .or_default()
+                .education
+                .push(r);
         }
         out
     }

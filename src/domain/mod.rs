@@ -10,5 +10,5 @@ pub mod matching;
 pub mod money;
 pub mod nit;
 pub mod person;
-pub mod studies;
 pub mod phone;
+pub mod studies;

@@ -147,13 +147,19 @@ impl ApplicationStatus {
         use ApplicationStatus::*;
         matches!(
             (self, to),
-            (Submitted, Admitted) | (Submitted, Rejected) | (Admitted, Enrolled) | (Admitted, Withdrawn)
+            (Submitted, Admitted)
+                | (Submitted, Rejected)
+                | (Admitted, Enrolled)
+                | (Admitted, Withdrawn)
         )
     }
 
     /// Whether an application in this state holds a seat of its intake.
     pub fn holds_seat(self) -> bool {
-        matches!(self, ApplicationStatus::Admitted | ApplicationStatus::Enrolled)
+        matches!(
+            self,
+            ApplicationStatus::Admitted | ApplicationStatus::Enrolled
+        )
     }
 }
 
@@ -183,7 +189,10 @@ mod tests {
     #[test]
     fn fields_and_relations() {
         assert_eq!(all_fields().count(), 12);
-        assert_eq!(field_title("06"), Some("Information and Communication Technologies (ICTs)"));
+        assert_eq!(
+            field_title("06"),
+            Some("Information and Communication Technologies (ICTs)")
+        );
         assert!(FieldOfStudy::parse("07").is_ok());
         assert!(FieldOfStudy::parse("11").is_err());
         assert!(FieldOfStudy::parse("7").is_err());

@@ -9,10 +9,10 @@ use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
 
 use crate::db::applications::{self, ApplicationEventRow, ApplicationRow};
 use crate::db::arrivals::{self, ArrivalRow};
-use crate::db::programs::{self, IntakeRow, ProgramRow};
 use crate::db::assistance::{self, AssistanceRow};
 use crate::db::consents::{self, ConsentRow};
 use crate::db::institutions::{self, InstitutionRow};
+use crate::db::programs::{self, IntakeRow, ProgramRow};
 use crate::db::reference::{self, DepartmentRow, MunicipalityRow};
 use crate::db::referrals::{self, ReferralRow};
 use crate::db::skills::{self, SkillRows};
@@ -227,7 +227,10 @@ impl Loader<String> for StudyApplicationsLoader {
     type Value = Vec<ApplicationRow>;
     type Error = AppError;
 
-    async fn load(&self, keys: &[String]) -> Result<HashMap<String, Vec<ApplicationRow>>, AppError> {
+    async fn load(
+        &self,
+        keys: &[String],
+    ) -> Result<HashMap<String, Vec<ApplicationRow>>, AppError> {
         let (ids, view) = (keys.to_vec(), self.view.clone());
         let rows = db::run(&self.pool, move |c| {
             Ok(applications::for_migrants(c, &view, &ids)?)

@@ -13,12 +13,12 @@ pub use labour::{
     employer_access, matching, may_edit_vacancy, vacancy_access, vacancy_posting, Matching,
     VacancyPosting,
 };
+pub use rows::{
+    all_rows, consent_is_active, consent_view, row_scope, AllRows, ConsentView, RowFilter, RowScope,
+};
 pub use studies::{
     application_view, may_edit_program, may_write_applications, placement, program_access,
     ApplicationView, Placement,
-};
-pub use rows::{
-    all_rows, consent_is_active, consent_view, row_scope, AllRows, ConsentView, RowFilter, RowScope,
 };
 
 /// A slice of a migrant record.

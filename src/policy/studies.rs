@@ -125,8 +125,16 @@ mod tests {
             application_view(Role::IomReception, "IOM"),
             ApplicationView::Nothing
         );
-        assert!(may_write_applications(Role::UniversityOfficer, "URL", "URL"));
-        assert!(!may_write_applications(Role::UniversityOfficer, "URL", "UVG"));
+        assert!(may_write_applications(
+            Role::UniversityOfficer,
+            "URL",
+            "URL"
+        ));
+        assert!(!may_write_applications(
+            Role::UniversityOfficer,
+            "URL",
+            "UVG"
+        ));
         assert!(!may_write_applications(Role::IomAdmin, "IOM", "URL"));
         assert_eq!(placement(Role::IomAdmin), Placement::AnyProgram);
         assert_eq!(placement(Role::UniversityOfficer), Placement::OwnPrograms);

@@ -111,7 +111,9 @@ pub fn submit(
     }
     let program = own_program(conn, actor, intake_id)?;
     if !program.active {
-        return Err(AppError::Conflict("the programme is not taking applications".into()));
+        return Err(AppError::Conflict(
+            "the programme is not taking applications".into(),
+        ));
     }
     if !person_visible(conn, rows, migrant_id)? {
         return Err(AppError::NotFound("migrant"));
@@ -149,9 +151,9 @@ pub fn submit(
 /// Takes or frees the seat a move needs; `CONFLICT` when the intake is full.
 fn seat_for_move(conn: &mut DbConnection, intake_id: &str, to: ApplicationStatus) -> AppResult<()> {
     match to {
-        ApplicationStatus::Admitted if !programs::take_seat(conn, intake_id)? => Err(
-            AppError::Conflict("the intake has no seat left".into()),
-        ),
+        ApplicationStatus::Admitted if !programs::take_seat(conn, intake_id)? => {
+            Err(AppError::Conflict("the intake has no seat left".into()))
+        }
         ApplicationStatus::Withdrawn => {
             programs::free_seat(conn, intake_id)?;
             Ok(())
@@ -172,8 +174,8 @@ pub fn advance(
     terms: Terms,
 ) -> AppResult<(ApplicationRow, Vec<String>)> {
     let view = ApplicationView::Own(actor.institution.clone());
-    let mut row = applications::by_id(conn, &view, id)?
-        .ok_or(AppError::NotFound("study application"))?;
+    let mut row =
+        applications::by_id(conn, &view, id)?.ok_or(AppError::NotFound("study application"))?;
     if !person_visible(conn, rows, &row.migrant_id)? {
         return Err(AppError::NotFound("study application"));
     }

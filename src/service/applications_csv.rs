@@ -78,8 +78,12 @@ fn line(a: &ApplicationRow, l: &Lookup, names: Option<(&str, &str)>) -> Vec<Stri
         a.id.clone(),
         a.university_code.clone(),
         a.program_id.clone(),
-        l.0.get(&a.program_id).map(|p| p.name.clone()).unwrap_or_default(),
-        (l.1.get(&a.intake_id)).map(|i| i.starts_on.to_string()).unwrap_or_default(),
+        l.0.get(&a.program_id)
+            .map(|p| p.name.clone())
+            .unwrap_or_default(),
+        (l.1.get(&a.intake_id))
+            .map(|i| i.starts_on.to_string())
+            .unwrap_or_default(),
         a.status.clone(),
         a.migrant_id.clone(),
         given.to_string(),
@@ -122,11 +126,15 @@ pub fn export(
     let bad = |_| AppError::Internal("the CSV could not be written".into());
     out.write_record(HEADER).map_err(bad)?;
     for a in &apps {
-        let names = people.get(&a.migrant_id).map(|(g, f)| (g.as_str(), f.as_str()));
+        let names = people
+            .get(&a.migrant_id)
+            .map(|(g, f)| (g.as_str(), f.as_str()));
         let cells: Vec<String> = line(a, &lookup, names).iter().map(|c| defuse(c)).collect();
         out.write_record(&cells).map_err(bad)?;
     }
-    let bytes = out.into_inner().map_err(|_| AppError::Internal("the CSV could not be written".into()))?;
+    let bytes = out
+        .into_inner()
+        .map_err(|_| AppError::Internal("the CSV could not be written".into()))?;
     let mut named: Vec<String> = people.into_keys().collect();
     named.sort();
     Ok(Export {

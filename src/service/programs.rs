@@ -15,6 +15,10 @@ use crate::policy::{self, Access};
 
 use super::{stale, Actor};
 
+/// Intakes to create: each start date and its seats (default: the
+/// programme's seats per intake).
+pub type Intakes = Vec<(NaiveDate, Option<i32>)>;
+
 /// Validated programme fields; `None` leaves a field as it is.
 #[derive(Clone, Debug, Default)]
 pub struct ProgramPatch {
@@ -55,17 +59,27 @@ impl ProgramPatch {
         set(&mut r.name, self.name);
         set(&mut r.faculty, self.faculty);
         set(&mut r.level, self.level.map(|l| l.stored().to_string()));
-        set(&mut r.field_code, self.field.map(|f| f.as_str().to_string()));
-        set(&mut r.modality, self.modality.map(|m| m.stored().to_string()));
+        set(
+            &mut r.field_code,
+            self.field.map(|f| f.as_str().to_string()),
+        );
+        set(
+            &mut r.modality,
+            self.modality.map(|m| m.stored().to_string()),
+        );
         if let Some(m) = self.campus {
             r.campus_department_code = m.department().to_string();
             r.campus_municipality_code = m.as_str().to_string();
         }
         set(&mut r.seats_per_intake, self.seats_per_intake);
-        set(&mut r.min_education, self.min_education.map(|e| e.stored().to_string()));
+        set(
+            &mut r.min_education,
+            self.min_education.map(|e| e.stored().to_string()),
+        );
         set(
             &mut r.languages,
-            self.languages.map(|l| serde_json::Value::from(l).to_string()),
+            self.languages
+                .map(|l| serde_json::Value::from(l).to_string()),
         );
         r.tuition_centavos = self.tuition.or(r.tuition_centavos);
         set(&mut r.scholarships_offered, self.scholarships_offered);
@@ -134,7 +148,11 @@ pub fn create(
         updated_at: now,
     };
     fields.apply(&mut row);
-    programs::insert(conn, std::slice::from_ref(&row), &intake_rows(&row, intakes))?;
+    programs::insert(
+        conn,
+        std::slice::from_ref(&row),
+        &intake_rows(&row, intakes),
+    )?;
     remember(conn, key, &row.id)?;
     let id = row.id.clone();
     Ok((row, vec![id]))

@@ -196,8 +196,14 @@ fn education(o: &Offer, s: &Student, out: &mut Placement) {
 
 fn field(o: &Offer, s: &Student, out: &mut Placement) {
     let known = |f: &str| f != "00" && f != "99";
-    let same = s.studies.iter().find(|x| known(&x.field_code) && x.field_code == o.field_code);
-    let near = s.studies.iter().find(|x| studies::related(&x.field_code, &o.field_code));
+    let same = s
+        .studies
+        .iter()
+        .find(|x| known(&x.field_code) && x.field_code == o.field_code);
+    let near = s
+        .studies
+        .iter()
+        .find(|x| studies::related(&x.field_code, &o.field_code));
     let (kind, pts, x) = match (same, near) {
         (Some(x), _) => (PlacementReasonKind::SameField, points::SAME_FIELD, x),
         (None, Some(x)) => (PlacementReasonKind::RelatedField, points::RELATED_FIELD, x),
@@ -210,7 +216,11 @@ fn field(o: &Offer, s: &Student, out: &mut Placement) {
         detail: format!(
             "prior studies ({}) in {title}{}",
             level_name(x.level),
-            if kind == PlacementReasonKind::SameField { "" } else { ", a related field" }
+            if kind == PlacementReasonKind::SameField {
+                ""
+            } else {
+                ", a related field"
+            }
         ),
     });
 }
@@ -260,17 +270,33 @@ fn languages(o: &Offer, s: &Student, out: &mut Placement) {
 
 fn distance(o: &Offer, s: &Student, out: &mut Placement) {
     let (kind, pts, detail) = if o.modality == Modality::Online {
-        (PlacementReasonKind::Online, points::ONLINE, "online: no travel to the campus".to_string())
+        (
+            PlacementReasonKind::Online,
+            points::ONLINE,
+            "online: no travel to the campus".to_string(),
+        )
     } else if s.municipality_code.as_deref() == Some(o.municipality_code.as_str()) {
         let d = format!("lives in the campus's municipality {}", o.municipality_code);
-        (PlacementReasonKind::SameMunicipality, points::SAME_MUNICIPALITY, d)
+        (
+            PlacementReasonKind::SameMunicipality,
+            points::SAME_MUNICIPALITY,
+            d,
+        )
     } else if s.department_code.as_deref() == Some(o.department_code.as_str()) {
         let d = format!("lives in the campus's department {}", o.department_code);
-        (PlacementReasonKind::SameDepartment, points::SAME_DEPARTMENT, d)
+        (
+            PlacementReasonKind::SameDepartment,
+            points::SAME_DEPARTMENT,
+            d,
+        )
     } else {
         return;
     };
-    out.reasons.push(Reason { kind, points: pts, detail });
+    out.reasons.push(Reason {
+        kind,
+        points: pts,
+        detail,
+    });
 }
 
 /// Scores a person for a programme: reasons with points, and what is
@@ -319,7 +345,12 @@ mod tests {
     }
 
     fn study(level: EducationLevel, field: &str, years: i32, completed: bool) -> Study {
-        Study { level, field_code: field.into(), years, completed }
+        Study {
+            level,
+            field_code: field.into(),
+            years,
+            completed,
+        }
     }
 
     #[test]
@@ -351,10 +382,16 @@ mod tests {
         };
         let p = place(&offer(), &s);
         assert!(!p.eligible);
-        assert_eq!(p.missing[0].detail, "needs diversificado completed (1 year(s) of diversificado done)");
+        assert_eq!(
+            p.missing[0].detail,
+            "needs diversificado completed (1 year(s) of diversificado done)"
+        );
         assert_eq!(p.missing[1].kind, MissingKind::Language);
         let none = place(&offer(), &Student::default());
-        assert_eq!(none.missing[0].detail, "needs diversificado completed (no studies recorded)");
+        assert_eq!(
+            none.missing[0].detail,
+            "needs diversificado completed (no studies recorded)"
+        );
         assert!(p.rank_key() < ELIGIBLE_RANK);
     }
 }

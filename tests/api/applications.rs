@@ -59,26 +59,42 @@ async fn forward_only_with_consent(app: TestApp) {
     let again = submit(&app, "USAC", &ana, &intake, Value::Null).await;
     assert_eq!(error_code(&again).as_deref(), Some("CONFLICT"), "{again}");
     let skip = step(&app, "USAC", &id, "ENROLLED", 1, Value::Null).await;
-    assert_eq!(error_code(&skip).as_deref(), Some("BAD_USER_INPUT"), "{skip}");
+    assert_eq!(
+        error_code(&skip).as_deref(),
+        Some("BAD_USER_INPUT"),
+        "{skip}"
+    );
     let half = json!({"scholarship": {"percent": 50}});
     let body = step(&app, "USAC", &id, "ADMITTED", 1, half).await;
     let moved = &body["data"]["moveStudyApplication"];
     assert_eq!(moved["scholarship"]["percent"], 50, "{body}");
     assert_eq!(moved["history"].as_array().map(Vec::len), Some(2));
     let back = step(&app, "USAC", &id, "SUBMITTED", 2, Value::Null).await;
-    assert_eq!(error_code(&back).as_deref(), Some("BAD_USER_INPUT"), "{back}");
+    assert_eq!(
+        error_code(&back).as_deref(),
+        Some("BAD_USER_INPUT"),
+        "{back}"
+    );
     let stale = step(&app, "USAC", &id, "ENROLLED", 1, Value::Null).await;
     assert_eq!(error_code(&stale).as_deref(), Some("CONFLICT"), "{stale}");
     let body = step(&app, "USAC", &id, "ENROLLED", 2, Value::Null).await;
-    assert_eq!(body["data"]["moveStudyApplication"]["status"], "ENROLLED", "{body}");
+    assert_eq!(
+        body["data"]["moveStudyApplication"]["status"], "ENROLLED",
+        "{body}"
+    );
     // A cited record cannot be removed.
     let q = "mutation($id: ID!) { removeEducation(id: $id, expectedVersion: 1) { id } }";
-    let (_, body) = app.gql(&app.token("IOM", "iom_admin"), q, json!({"id": record})).await;
+    let (_, body) = app
+        .gql(&app.token("IOM", "iom_admin"), q, json!({"id": record}))
+        .await;
     assert_eq!(error_code(&body).as_deref(), Some("CONFLICT"), "{body}");
     // IOM reads every application but writes none.
     let iom = app.token("IOM", "iom_caseworker");
     let (_, body) = app.gql(&iom, ONE, json!({"id": id})).await;
-    assert_eq!(body["data"]["studyApplication"]["status"], "ENROLLED", "{body}");
+    assert_eq!(
+        body["data"]["studyApplication"]["status"], "ENROLLED",
+        "{body}"
+    );
     let vars = json!({"i": {"migrantId": ana, "intakeId": intake}});
     let (_, body) = app.gql(&iom, SUBMIT, vars).await;
     assert_eq!(error_code(&body).as_deref(), Some("FORBIDDEN"), "{body}");
@@ -96,7 +112,9 @@ async fn other_universities_never_see(app: TestApp) {
     assert_eq!(error_code(&body).as_deref(), Some("NOT_FOUND"), "{body}");
     let (_, body) = app.gql(&url, LIST, json!({})).await;
     assert_eq!(body["data"]["studyApplications"]["totalCount"], 1, "{body}");
-    let (_, body) = app.gql(&url, LIST, json!({"f": {"programId": usac_prog}})).await;
+    let (_, body) = app
+        .gql(&url, LIST, json!({"f": {"programId": usac_prog}}))
+        .await;
     assert_eq!(error_code(&body).as_deref(), Some("NOT_FOUND"), "{body}");
     let (_, body) = app.gql(&url, CSV, json!({"p": usac_prog})).await;
     assert_eq!(error_code(&body).as_deref(), Some("NOT_FOUND"), "{body}");
@@ -104,11 +122,24 @@ async fn other_universities_never_see(app: TestApp) {
     assert_eq!(error_code(&body).as_deref(), Some("NOT_FOUND"), "{body}");
     let q = "query($id: ID!) { migrant(id: $id) { studyApplications { universityCode } } }";
     let (_, body) = app.gql(&url, q, json!({"id": both})).await;
-    assert_eq!(body["data"]["migrant"]["studyApplications"], json!([{"universityCode": "URL"}]), "{body}");
-    let (_, body) = app.gql(&app.token("IOM", "iom_admin"), q, json!({"id": both})).await;
-    assert_eq!(body["data"]["migrant"]["studyApplications"].as_array().map(Vec::len), Some(2));
+    assert_eq!(
+        body["data"]["migrant"]["studyApplications"],
+        json!([{"universityCode": "URL"}]),
+        "{body}"
+    );
+    let (_, body) = app
+        .gql(&app.token("IOM", "iom_admin"), q, json!({"id": both}))
+        .await;
+    assert_eq!(
+        body["data"]["migrant"]["studyApplications"]
+            .as_array()
+            .map(Vec::len),
+        Some(2)
+    );
     // MINTRAB has no STUDIES slice.
-    let (_, body) = app.gql(&app.token("MINTRAB", "labour_officer"), LIST, json!({})).await;
+    let (_, body) = app
+        .gql(&app.token("MINTRAB", "labour_officer"), LIST, json!({}))
+        .await;
     assert!(body["errors"].is_array(), "{body}");
 }
 
@@ -119,7 +150,9 @@ async fn seats_never_exceeded(app: TestApp) {
         let m = applicant(&app, 100 + n, "UVG").await;
         ids.push(id_of(&submit(&app, "UVG", &m, &intake, Value::Null).await));
     }
-    let admit = ids.iter().map(|id| step(&app, "UVG", id, "ADMITTED", 1, Value::Null));
+    let admit = ids
+        .iter()
+        .map(|id| step(&app, "UVG", id, "ADMITTED", 1, Value::Null));
     let results = join_all(admit).await;
     let won = (results.iter())
         .filter(|b| b["data"]["moveStudyApplication"]["status"] == "ADMITTED")
@@ -129,9 +162,19 @@ async fn seats_never_exceeded(app: TestApp) {
         .count();
     assert_eq!((won, full), (3, 17), "{results:?}");
     let q = "query($id: ID!) { universityProgram(id: $id) { intakes { seatsTaken seatsLeft } } }";
-    let (_, body) = app.gql(&app.token("UVG", "university_officer"), q, json!({"id": prog})).await;
+    let (_, body) = app
+        .gql(
+            &app.token("UVG", "university_officer"),
+            q,
+            json!({"id": prog}),
+        )
+        .await;
     let i = &body["data"]["universityProgram"]["intakes"][0];
-    assert_eq!((i["seatsTaken"].clone(), i["seatsLeft"].clone()), (json!(3), json!(0)), "{body}");
+    assert_eq!(
+        (i["seatsTaken"].clone(), i["seatsLeft"].clone()),
+        (json!(3), json!(0)),
+        "{body}"
+    );
 }
 
 async fn csv_escapes_and_defuses(app: TestApp) {
@@ -139,15 +182,35 @@ async fn csv_escapes_and_defuses(app: TestApp) {
     p["faculty"] = json!("Facultad de Humanidades");
     let (prog, intake) = create(&app, "USAC", p).await;
     let ana = applicant(&app, 7, "USAC").await;
-    id_of(&submit(&app, "USAC", &ana, &intake, json!({"scholarship": {"amount": "1250.50"}})).await);
-    let (_, body) = app.gql(&app.token("USAC", "university_officer"), CSV, json!({"p": prog})).await;
-    let text = body["data"]["studyApplicationsCsv"].as_str().unwrap_or_else(|| panic!("{body}"));
+    id_of(
+        &submit(
+            &app,
+            "USAC",
+            &ana,
+            &intake,
+            json!({"scholarship": {"amount": "1250.50"}}),
+        )
+        .await,
+    );
+    let (_, body) = app
+        .gql(
+            &app.token("USAC", "university_officer"),
+            CSV,
+            json!({"p": prog}),
+        )
+        .await;
+    let text = body["data"]["studyApplicationsCsv"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{body}"));
     let mut reader = csv::Reader::from_reader(text.as_bytes());
     let header = reader.headers().unwrap().clone();
     let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
     assert_eq!(rows.len(), 1, "{text}");
     let cell = |name: &str| rows[0][header.iter().position(|h| h == name).unwrap()].to_string();
-    assert_eq!(cell("program_name"), "'=HYPERLINK(\"http://x\", \"Beca\"), 2027");
+    assert_eq!(
+        cell("program_name"),
+        "'=HYPERLINK(\"http://x\", \"Beca\"), 2027"
+    );
     assert_eq!(cell("given_names"), "Ana");
     assert_eq!(cell("scholarship_gtq"), "1250.50");
     assert_eq!(cell("status"), "SUBMITTED");
@@ -156,8 +219,12 @@ async fn csv_escapes_and_defuses(app: TestApp) {
 async fn admissions_hear_of_consents_and_moves(app: TestApp) {
     let (_, intake) = create(&app, "USAC", program("Agronomía", 5)).await;
     let sub = "subscription { studiesUpdates { kind migrant { id } application { status } } }";
-    let mut usac = connect(&app, &app.token("USAC", "university_officer")).await.expect("ws");
-    let mut url = connect(&app, &app.token("URL", "university_officer")).await.expect("ws");
+    let mut usac = connect(&app, &app.token("USAC", "university_officer"))
+        .await
+        .expect("ws");
+    let mut url = connect(&app, &app.token("URL", "university_officer"))
+        .await
+        .expect("ws");
     subscribe(&mut usac, sub).await;
     subscribe(&mut url, sub).await;
     let ana = applicant(&app, 9, "USAC").await;

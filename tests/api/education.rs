@@ -53,12 +53,20 @@ async fn iom_records_universities_read(app: TestApp) {
     let mut bad = diversificado(2, false);
     bad["fieldCode"] = json!("11");
     let body = record(&app, &iom, &ana, bad).await;
-    assert_eq!(error_code(&body).as_deref(), Some("BAD_USER_INPUT"), "{body}");
+    assert_eq!(
+        error_code(&body).as_deref(),
+        Some("BAD_USER_INPUT"),
+        "{body}"
+    );
     assert_eq!(body["errors"][0]["extensions"]["field"], "input.fieldCode");
     let mut none = diversificado(1, false);
     none["level"] = json!("NONE");
     let body = record(&app, &iom, &ana, none).await;
-    assert_eq!(error_code(&body).as_deref(), Some("BAD_USER_INPUT"), "{body}");
+    assert_eq!(
+        error_code(&body).as_deref(),
+        Some("BAD_USER_INPUT"),
+        "{body}"
+    );
     // Versioned updates.
     let vars = json!({"id": id, "v": 1, "i": diversificado(3, true)});
     let (_, body) = app.gql(&iom, UPDATE, vars.clone()).await;
@@ -82,7 +90,10 @@ async fn iom_records_universities_read(app: TestApp) {
     let (_, body) = app.gql(&iom, REMOVE, json!({"id": id, "v": 2})).await;
     assert_eq!(body["data"]["removeEducation"]["id"], id.as_str(), "{body}");
     let body = history(&app, &iom, &ana).await;
-    assert_eq!(body["data"]["migrant"]["skills"]["educationHistory"], json!([]));
+    assert_eq!(
+        body["data"]["migrant"]["skills"]["educationHistory"],
+        json!([])
+    );
 }
 
 async fn labour_writes_only_its_rows(app: TestApp) {
@@ -105,7 +116,9 @@ async fn erasure_keeps_the_facts_not_the_text(app: TestApp) {
     let ana = app.register(person("Ana", "Chen", 4)).await;
     record_as_iom(&app, &ana, diversificado(3, true)).await;
     let q = "mutation($id: ID!) { eraseMigrant(migrantId: $id, reason: \"the person asked for erasure\") { erasedAt } }";
-    let (_, body) = app.gql(&app.token("IOM", "iom_admin"), q, json!({"id": ana})).await;
+    let (_, body) = app
+        .gql(&app.token("IOM", "iom_admin"), q, json!({"id": ana}))
+        .await;
     assert!(body.get("errors").is_none(), "{body}");
     let body = history(&app, &app.token("IOM", "iom_admin"), &ana).await;
     let r = &body["data"]["migrant"]["skills"]["educationHistory"][0];

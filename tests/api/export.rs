@@ -228,11 +228,22 @@ async fn subscriptions_queries_and_types_follow_the_role() {
         // for its readers; placement for those reading SKILLS and STUDIES.
         let studies = policy::can_read(role, Slice::Studies);
         let places = studies && policy::can_read(role, Slice::Skills);
-        assert_eq!(queries.contains("universityPrograms"), role != Role::Auditor);
+        assert_eq!(
+            queries.contains("universityPrograms"),
+            role != Role::Auditor
+        );
         assert_eq!(queries.contains("studyApplications"), studies, "{role:?}");
-        assert_eq!(queries.contains("studyApplicationsCsv"), studies, "{role:?}");
+        assert_eq!(
+            queries.contains("studyApplicationsCsv"),
+            studies,
+            "{role:?}"
+        );
         assert_eq!(queries.contains("programMatches"), places, "{role:?}");
-        assert_eq!(queries.contains("migrantProgramMatches"), places, "{role:?}");
+        assert_eq!(
+            queries.contains("migrantProgramMatches"),
+            places,
+            "{role:?}"
+        );
         assert_eq!(subs.contains("studiesUpdates"), studies, "{role:?}");
         // Types only the hidden operations use are gone too.
         let manifest = exported.contains("input ManifestRowInput {");

@@ -28,32 +28,59 @@ pub async fn create(app: &TestApp, inst: &str, input: Value) -> (String, String)
     let (_, body) = app.gql(&token, CREATE, json!({"i": input})).await;
     let p = &body["data"]["createUniversityProgram"];
     let id = p["id"].as_str().unwrap_or_else(|| panic!("{body}"));
-    (id.to_string(), p["intakes"][0]["id"].as_str().unwrap().to_string())
+    (
+        id.to_string(),
+        p["intakes"][0]["id"].as_str().unwrap().to_string(),
+    )
 }
 
 async fn universities_write_their_own(app: TestApp) {
     let usac = app.token("USAC", "university_officer");
-    let (_, body) = app.gql(&usac, CREATE, json!({"i": program("Ingeniería en Sistemas", 30)})).await;
+    let (_, body) = app
+        .gql(
+            &usac,
+            CREATE,
+            json!({"i": program("Ingeniería en Sistemas", 30)}),
+        )
+        .await;
     let p = &body["data"]["createUniversityProgram"];
     assert_eq!(p["university"]["code"], "USAC", "{body}");
     assert_eq!(p["intakes"][0]["seatsLeft"], 30);
     let id = p["id"].as_str().unwrap().to_string();
     let upd = "mutation($id: ID!, $v: Int!, $i: UpdateProgramInput!) { updateUniversityProgram(id: $id, expectedVersion: $v, input: $i) { version name } }";
     let vars = json!({"id": id, "v": 1, "i": {"name": "Ingeniería en Ciencias y Sistemas"}});
-    let (_, other) = app.gql(&app.token("URL", "university_officer"), upd, vars.clone()).await;
+    let (_, other) = app
+        .gql(&app.token("URL", "university_officer"), upd, vars.clone())
+        .await;
     assert_eq!(error_code(&other).as_deref(), Some("FORBIDDEN"), "{other}");
     let (_, body) = app.gql(&usac, upd, vars.clone()).await;
-    assert_eq!(body["data"]["updateUniversityProgram"]["version"], 2, "{body}");
+    assert_eq!(
+        body["data"]["updateUniversityProgram"]["version"], 2,
+        "{body}"
+    );
     let (_, stale) = app.gql(&usac, upd, vars).await;
     assert_eq!(error_code(&stale).as_deref(), Some("CONFLICT"), "{stale}");
     let mut bad = program("X", 0);
     bad["name"] = json!("Ingeniería");
     let (_, body) = app.gql(&usac, CREATE, json!({"i": bad})).await;
-    assert_eq!(body["errors"][0]["extensions"]["field"], "input.seatsPerIntake", "{body}");
+    assert_eq!(
+        body["errors"][0]["extensions"]["field"], "input.seatsPerIntake",
+        "{body}"
+    );
     // IOM and MINTRAB may not create programmes.
     for (inst, role) in [("IOM", "iom_admin"), ("MINTRAB", "labour_officer")] {
-        let (_, body) = app.gql(&app.token(inst, role), CREATE, json!({"i": program("Y", 5)})).await;
-        assert_eq!(error_code(&body).as_deref(), Some("FORBIDDEN"), "{role}: {body}");
+        let (_, body) = app
+            .gql(
+                &app.token(inst, role),
+                CREATE,
+                json!({"i": program("Y", 5)}),
+            )
+            .await;
+        assert_eq!(
+            error_code(&body).as_deref(),
+            Some("FORBIDDEN"),
+            "{role}: {body}"
+        );
     }
 }
 
@@ -84,9 +111,16 @@ async fn every_partner_reads_seats_only_owner(app: TestApp) {
         assert_eq!(numbers, want, "{role}: {body}");
     }
     let (_, body) = app
-        .gql(&app.token("MINEX", "foreign_affairs_officer"), LIST, json!({"f": {"university": "UVG"}}))
+        .gql(
+            &app.token("MINEX", "foreign_affairs_officer"),
+            LIST,
+            json!({"f": {"university": "UVG"}}),
+        )
         .await;
-    assert_eq!(body["data"]["universityPrograms"]["totalCount"], 1, "{body}");
+    assert_eq!(
+        body["data"]["universityPrograms"]["totalCount"], 1,
+        "{body}"
+    );
     let (_, body) = app.gql(&app.token("IOM", "auditor"), LIST, json!({})).await;
     assert_eq!(error_code(&body).as_deref(), Some("FORBIDDEN"), "{body}");
 }
@@ -111,7 +145,11 @@ async fn placement_ranks_and_explains(app: TestApp) {
     let usac = app.token("USAC", "university_officer");
     let first = matches(&app, &usac, &prog).await;
     let c = &first["data"]["programMatches"];
-    assert_eq!((c["totalCount"].clone(), c["eligibleCount"].clone()), (json!(2), json!(1)), "{first}");
+    assert_eq!(
+        (c["totalCount"].clone(), c["eligibleCount"].clone()),
+        (json!(2), json!(1)),
+        "{first}"
+    );
     let top = &c["edges"][0]["node"];
     assert_eq!(top["migrant"]["id"], ready.as_str());
     assert_eq!(top["placement"]["eligible"], true);
@@ -135,10 +173,25 @@ async fn placement_ranks_and_explains(app: TestApp) {
     // IOM ranks every person; programmes of every university for one.
     let body = matches(&app, &app.token("IOM", "iom_caseworker"), &prog).await;
     assert_eq!(body["data"]["programMatches"]["totalCount"], 3, "{body}");
-    let (_, body) = app.gql(&app.token("IOM", "iom_caseworker"), FOR_PERSON, json!({"m": ready})).await;
-    assert_eq!(body["data"]["migrantProgramMatches"].as_array().map(Vec::len), Some(2), "{body}");
+    let (_, body) = app
+        .gql(
+            &app.token("IOM", "iom_caseworker"),
+            FOR_PERSON,
+            json!({"m": ready}),
+        )
+        .await;
+    assert_eq!(
+        body["data"]["migrantProgramMatches"]
+            .as_array()
+            .map(Vec::len),
+        Some(2),
+        "{body}"
+    );
     let (_, body) = app.gql(&usac, FOR_PERSON, json!({"m": ready})).await;
-    let list = body["data"]["migrantProgramMatches"].as_array().cloned().unwrap_or_default();
+    let list = body["data"]["migrantProgramMatches"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
     assert_eq!(list.len(), 1, "{body}");
     assert_eq!(list[0]["program"]["universityCode"], "USAC");
     let (_, body) = app.gql(&usac, FOR_PERSON, json!({"m": elsewhere})).await;

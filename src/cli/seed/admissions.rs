@@ -47,7 +47,11 @@ fn uuid(rng: &mut ChaCha8Rng) -> String {
 }
 
 /// The demo programmes not stored yet (universities that have none).
-fn missing(conn: &mut DbConnection, rng: &mut ChaCha8Rng, anchor: i64) -> AppResult<Vec<ProgramRow>> {
+fn missing(
+    conn: &mut DbConnection,
+    rng: &mut ChaCha8Rng,
+    anchor: i64,
+) -> AppResult<Vec<ProgramRow>> {
     use crate::db::schema::university_programs as p;
     let have: Vec<String> = p::table.select(p::university_code).distinct().load(conn)?;
     let created = timestamp(anchor);
@@ -98,11 +102,17 @@ fn intakes_of(rng: &mut ChaCha8Rng, p: &ProgramRow, anchor: i64) -> Vec<IntakeRo
 impl Catalogue {
     /// Creates the demo programmes a university lacks; returns the
     /// catalogue of every stored programme and how many were created.
-    pub fn load_or_create(conn: &mut DbConnection, seed: u64, anchor: i64) -> AppResult<(Self, usize)> {
+    pub fn load_or_create(
+        conn: &mut DbConnection,
+        seed: u64,
+        anchor: i64,
+    ) -> AppResult<(Self, usize)> {
         let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x5eed_57d1);
         let new = missing(conn, &mut rng, anchor)?;
-        let new_intakes: Vec<IntakeRow> =
-            new.iter().flat_map(|p| intakes_of(&mut rng, p, anchor)).collect();
+        let new_intakes: Vec<IntakeRow> = new
+            .iter()
+            .flat_map(|p| intakes_of(&mut rng, p, anchor))
+            .collect();
         programs::insert(conn, &new, &new_intakes)?;
         let all = programs::active(conn, None, 1_000)?;
         let ids: Vec<String> = all.iter().map(|p| p.id.clone()).collect();
@@ -110,7 +120,13 @@ impl Catalogue {
         let taken = (intakes.values().flatten())
             .map(|i| (i.id.clone(), i.seats_taken))
             .collect();
-        let catalogue = Catalogue { programs: all, intakes, taken, rng, anchor };
+        let catalogue = Catalogue {
+            programs: all,
+            intakes,
+            taken,
+            rng,
+            anchor,
+        };
         Ok((catalogue, new.len()))
     }
 
@@ -137,20 +153,30 @@ impl Catalogue {
         let highest = (studies.iter())
             .filter(|e| e.completed)
             .filter_map(|e| EducationLevel::from_stored(&e.level))
-            .chain(person.education_level.as_deref().and_then(EducationLevel::from_stored))
+            .chain(
+                person
+                    .education_level
+                    .as_deref()
+                    .and_then(EducationLevel::from_stored),
+            )
             .max()?;
         let fits: Vec<&ProgramRow> = (self.programs.iter())
             .filter(|p| p.university_code == university)
             .filter(|p| EducationLevel::from_stored(&p.min_education).is_some_and(|m| m <= highest))
             .collect();
         let program = (*fits.get(self.rng.random_range(0..fits.len().max(1)))?).clone();
-        let intake = pick(&mut self.rng, &self.intakes.get(&program.id)?.iter().collect::<Vec<_>>()).clone();
+        let intake = pick(
+            &mut self.rng,
+            &self.intakes.get(&program.id)?.iter().collect::<Vec<_>>(),
+        )
+        .clone();
         let status = self.outcome(&intake);
         let grants = ProgramLevel::from_stored(&program.level)?.grants().stored();
         let begun = studies.iter().find(|e| !e.completed && e.level == grants);
         let at = timestamp(self.anchor - self.rng.random_range(3_600..90 * 86_400));
-        let scholarship = (program.scholarships_offered && status.holds_seat() && self.rng.random_bool(0.3))
-            .then(|| pick(&mut self.rng, &[25, 50, 75, 100]));
+        let scholarship =
+            (program.scholarships_offered && status.holds_seat() && self.rng.random_bool(0.3))
+                .then(|| pick(&mut self.rng, &[25, 50, 75, 100]));
         Some(ApplicationRow {
             id: uuid(&mut self.rng),
             migrant_id: person.id.clone(),
@@ -177,7 +203,9 @@ impl Catalogue {
             .collect();
         let mut out = vec![];
         for c in batch.consents.iter().filter(|c| c.purpose == "EDUCATION") {
-            let Some(&i) = index.get(c.migrant_id.as_str()) else { continue };
+            let Some(&i) = index.get(c.migrant_id.as_str()) else {
+                continue;
+            };
             if self.rng.random_bool(0.2) {
                 out.extend(self.apply(batch, i, &c.institution_code));
             }

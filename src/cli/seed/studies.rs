@@ -42,7 +42,9 @@ fn next(level: EducationLevel) -> Option<EducationLevel> {
 /// magisterio, técnico industrial.
 const DIVERSIFICADO_FIELDS: &[&str] = &["00", "00", "04", "01", "07"];
 /// Fields of tertiary studies.
-const TERTIARY_FIELDS: &[&str] = &["01", "02", "03", "04", "04", "05", "06", "07", "08", "09", "10"];
+const TERTIARY_FIELDS: &[&str] = &[
+    "01", "02", "03", "04", "04", "05", "06", "07", "08", "09", "10",
+];
 
 impl Generator {
     fn field_for(&mut self, level: EducationLevel) -> &'static str {
@@ -53,7 +55,11 @@ impl Generator {
         }
     }
 
-    fn study(&mut self, row: &MigrantRow, at: (EducationLevel, &str, StudyCountry)) -> EducationRow {
+    fn study(
+        &mut self,
+        row: &MigrantRow,
+        at: (EducationLevel, &str, StudyCountry),
+    ) -> EducationRow {
         let (level, field, country) = at;
         EducationRow {
             id: self.uuid(),

@@ -74,7 +74,10 @@ fn recognition(r: RecognitionInput) -> AppResult<Recognition> {
         return Err(bad("recognition.credits", "must be 0 to 400"));
     }
     Ok(Recognition {
-        record_id: checked_id(r.education_record_id.0, "terms.recognition.educationRecordId")?,
+        record_id: checked_id(
+            r.education_record_id.0,
+            "terms.recognition.educationRecordId",
+        )?,
         years: r.years,
         credits: r.credits,
     })

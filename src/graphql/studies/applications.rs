@@ -216,7 +216,11 @@ pub struct StudyApplicationConnection {
     pub status_counts: Vec<ApplicationStatusCount>,
 }
 
-type Page = (Vec<(ApplicationRow, Option<Migrant>)>, bool, Vec<(String, i64)>);
+type Page = (
+    Vec<(ApplicationRow, Option<Migrant>)>,
+    bool,
+    Vec<(String, i64)>,
+);
 
 /// Application queries.
 #[derive(Default)]
@@ -266,7 +270,8 @@ impl ApplicationQueryRoot {
         let status_counts: Vec<ApplicationStatusCount> = counts
             .into_iter()
             .filter_map(|(s, count)| {
-                ApplicationStatus::from_stored(&s).map(|status| ApplicationStatusCount { status, count })
+                ApplicationStatus::from_stored(&s)
+                    .map(|status| ApplicationStatusCount { status, count })
             })
             .collect();
         Ok(StudyApplicationConnection {
@@ -279,7 +284,11 @@ impl ApplicationQueryRoot {
 
     /// One study application (another university's: `NOT_FOUND`).
     #[graphql(visible = "crate::graphql::visibility::reads_studies")]
-    async fn study_application(&self, ctx: &Context<'_>, id: ID) -> Result<Option<StudyApplication>> {
+    async fn study_application(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+    ) -> Result<Option<StudyApplication>> {
         require_read(ctx, Slice::Studies)?;
         let id = checked_id(id.0, "id")?;
         let (rows, view) = (row_filter(ctx)?, view_of(ctx)?);

@@ -28,7 +28,10 @@ impl CsvQuery {
     /// oldest first), optionally of one programme and one status; at most
     /// 10,000 rows. Names only for people still among the caller's rows;
     /// cells that a spreadsheet would run as formulas start with `'`.
-    #[graphql(visible = "crate::graphql::visibility::reads_studies", complexity = 100)]
+    #[graphql(
+        visible = "crate::graphql::visibility::reads_studies",
+        complexity = 100
+    )]
     async fn study_applications_csv(
         &self,
         ctx: &Context<'_>,
@@ -37,7 +40,9 @@ impl CsvQuery {
     ) -> Result<String> {
         require_read(ctx, Slice::Studies)?;
         let q = ApplicationQuery {
-            program_id: program_id.map(|p| checked_id(p.0, "programId")).transpose()?,
+            program_id: program_id
+                .map(|p| checked_id(p.0, "programId"))
+                .transpose()?,
             status: status.map(|s| s.stored().to_string()),
             migrant_id: None,
         };

@@ -30,7 +30,9 @@ impl FieldOfEducation {
     pub fn of(code: &str) -> Self {
         FieldOfEducation {
             code: code.to_string(),
-            title: studies::field_title(code).unwrap_or("(unknown)").to_string(),
+            title: studies::field_title(code)
+                .unwrap_or("(unknown)")
+                .to_string(),
         }
     }
 }

@@ -136,7 +136,10 @@ fn offer(p: &ProgramRow) -> Offer {
 
 fn student(c: &CandidateRow, s: &SkillRows) -> Student {
     Student {
-        declared: c.education_level.as_deref().and_then(StoredEnum::from_stored),
+        declared: c
+            .education_level
+            .as_deref()
+            .and_then(StoredEnum::from_stored),
         studies: (s.education.iter())
             .filter_map(|e| {
                 Some(Study {
@@ -191,7 +194,10 @@ fn placeable(c: &mut DbConnection, id: &str, right: Right, inst: &str) -> AppRes
         return Err(AppError::NotFound("university program"));
     }
     if !p.active {
-        return Err(AppError::bad_input("programId", "the programme is not taking applications"));
+        return Err(AppError::bad_input(
+            "programId",
+            "the programme is not taking applications",
+        ));
     }
     Ok(p)
 }
@@ -217,7 +223,12 @@ fn rank_candidates(c: &mut DbConnection, rows: &RowFilter, p: &ProgramRow) -> Ap
     Ok(ranked)
 }
 
-type MatchPage = (Vec<(Placement, crate::db::migrants::MigrantRow)>, bool, i64, i64);
+type MatchPage = (
+    Vec<(Placement, crate::db::migrants::MigrantRow)>,
+    bool,
+    i64,
+    i64,
+);
 
 /// One page of a programme's ranked people, with their full rows.
 fn match_page(

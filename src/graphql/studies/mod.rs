@@ -44,7 +44,10 @@ pub fn require_programs(ctx: &Context<'_>, need: Access) -> AppResult<()> {
 /// The `(created_at, id)` position of an `after` cursor.
 pub fn time_cursor(after: Option<String>) -> AppResult<Option<(NaiveDateTime, String)>> {
     if after.as_ref().is_some_and(|a| a.len() > MAX_CURSOR) {
-        return Err(AppError::bad_input("after", "not a cursor returned by this API"));
+        return Err(AppError::bad_input(
+            "after",
+            "not a cursor returned by this API",
+        ));
     }
     match after.as_deref().map(pagination::decode).transpose()? {
         Some(Position::TimeId(t, id)) => Ok(Some((t, id))),
@@ -56,7 +59,10 @@ pub fn time_cursor(after: Option<String>) -> AppResult<Option<(NaiveDateTime, St
 /// The `(score, id)` position of a matching cursor.
 pub fn score_cursor(after: Option<String>) -> AppResult<Option<(i64, String)>> {
     if after.as_ref().is_some_and(|a| a.len() > MAX_CURSOR) {
-        return Err(AppError::bad_input("after", "not a cursor returned by this API"));
+        return Err(AppError::bad_input(
+            "after",
+            "not a cursor returned by this API",
+        ));
     }
     match after.as_deref().map(pagination::decode).transpose()? {
         Some(Position::ScoreId(s, id)) => Ok(Some((s, id))),

@@ -13,7 +13,7 @@ use crate::domain::studies::{FieldOfStudy, Modality, ProgramLevel};
 use crate::error::{AppError, AppResult};
 use crate::graphql::labour::inputs::text;
 use crate::graphql::scalars::Date;
-use crate::service::programs::ProgramPatch;
+use crate::service::programs::{Intakes, ProgramPatch};
 
 /// Most intakes given at once, and most languages of instruction.
 const MAX_INTAKES: usize = 12;
@@ -154,14 +154,14 @@ impl UpdateProgramInput {
 
 impl CreateProgramInput {
     /// Validates every field; the intakes as `(start, seats)` pairs.
-    pub fn validate(self) -> AppResult<(ProgramPatch, Vec<(chrono::NaiveDate, Option<i32>)>)> {
+    pub fn validate(self) -> AppResult<(ProgramPatch, Intakes)> {
         if self.intakes.len() > MAX_INTAKES {
             return Err(AppError::bad_input(
                 "input.intakes",
                 format!("at most {MAX_INTAKES} items"),
             ));
         }
-        let mut intakes: Vec<(chrono::NaiveDate, Option<i32>)> = vec![];
+        let mut intakes: Intakes = vec![];
         for (i, intake) in self.intakes.iter().enumerate() {
             let s = (intake.seats)
                 .map(|n| seats(&format!("intakes[{i}].seats"), n))

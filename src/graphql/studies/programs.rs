@@ -162,7 +162,11 @@ pub fn complete(
         .collect())
 }
 
-fn one(c: &mut DbConnection, row: ProgramRow, view: &ApplicationView) -> AppResult<UniversityProgram> {
+fn one(
+    c: &mut DbConnection,
+    row: ProgramRow,
+    view: &ApplicationView,
+) -> AppResult<UniversityProgram> {
     complete(c, vec![row], view)?
         .pop()
         .ok_or(AppError::NotFound("university program"))
@@ -220,7 +224,10 @@ impl ProgramQuery {
         let edges: Vec<UniversityProgramEdge> = rows
             .into_iter()
             .map(|p| UniversityProgramEdge {
-                cursor: pagination::encode(&Position::TimeId(p.created_at.naive_utc(), p.id.0.clone())),
+                cursor: pagination::encode(&Position::TimeId(
+                    p.created_at.naive_utc(),
+                    p.id.0.clone(),
+                )),
                 node: p,
             })
             .collect();
@@ -238,7 +245,11 @@ impl ProgramQuery {
 
     /// One programme.
     #[graphql(visible = "crate::graphql::visibility::reads_programs")]
-    async fn university_program(&self, ctx: &Context<'_>, id: ID) -> Result<Option<UniversityProgram>> {
+    async fn university_program(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+    ) -> Result<Option<UniversityProgram>> {
         require_programs(ctx, Access::Read)?;
         let id = checked_id(id.0, "id")?;
         let view = view_of(ctx)?;
