@@ -92,14 +92,8 @@ pub fn insert(conn: &mut DbConnection, row: &ApplicationRow) -> QueryResult<()> 
 pub fn insert_many(conn: &mut DbConnection, rows: &[ApplicationRow]) -> QueryResult<()> {
     for chunk in rows.chunks(300) {
         crate::insert_batch!(conn, a::table, chunk)?;
-        let events: Vec<ApplicationEventRow> = chunk
-            .iter()
-            .map(|r| ApplicationEventRow {
-                application_id: r.id.clone(),
-                status: r.status.clone(),
-                by: r.created_by.clone(),
-                at: r.updated_at,
-            })
+        let events: Vec<ApplicationEventRow> = (chunk.iter())
+            .map(|r| ApplicationEventRow::of(&r.id, &r.status, &r.created_by, r.updated_at))
             .collect();
         crate::insert_batch!(conn, ev::table, &events)?;
     }
@@ -114,14 +108,23 @@ pub fn log(
     by: &str,
     at: NaiveDateTime,
 ) -> QueryResult<()> {
-    let e = ApplicationEventRow {
-        application_id: id.to_string(),
-        status: status.to_string(),
-        by: by.to_string(),
-        at,
-    };
-    diesel::insert_into(ev::table).values(&e).execute(conn)?;
+    let moved = ApplicationEventRow::of(id, status, by, at);
+    diesel::insert_into(ev::table)
+        .values(&moved)
+        .execute(conn)?;
     Ok(())
+}
+
+impl ApplicationEventRow {
+    /// The move of application `id` to `status`, by `by` at `at`.
+    pub fn of(id: &str, status: &str, by: &str, at: NaiveDateTime) -> Self {
+        ApplicationEventRow {
+            application_id: id.to_string(),
+            status: status.to_string(),
+            by: by.to_string(),
+            at,
+        }
+    }
 }
 
 /// Writes `row` over the stored application if it is still at version

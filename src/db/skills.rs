@@ -103,8 +103,12 @@ impl SkillRows {
     }
 }
 
-/// The skill lists of the people `ids`, in order (four statements).
+/// The skill lists of the people `ids`, in order (four statements; none
+/// for no people).
 pub fn for_migrants(conn: &mut DbConnection, ids: &[String]) -> QueryResult<SkillRows> {
+    if ids.is_empty() {
+        return Ok(SkillRows::default());
+    }
     Ok(SkillRows {
         occupations: migrant_occupations::table
             .filter(migrant_occupations::migrant_id.eq_any(ids))

@@ -29,10 +29,5 @@ pub fn candidates(
         .select(COLUMNS)
         .load(conn)?;
     let ids: Vec<String> = found.iter().map(|c| c.id.clone()).collect();
-    let skills = if ids.is_empty() {
-        SkillRows::default()
-    } else {
-        skills::for_migrants(conn, &ids)?
-    };
-    Ok((found, skills))
+    Ok((found, skills::for_migrants(conn, &ids)?))
 }

@@ -17,11 +17,11 @@ use crate::db::{self, applications, study_matching, DbConnection};
 use crate::domain::person::StoredEnum;
 use crate::domain::studies::{Modality, ProgramLevel};
 use crate::error::{AppError, AppResult};
-use crate::graphql::access::{row_filter, ReadLog};
+use crate::graphql::access::row_filter;
 use crate::graphql::migrant::Migrant;
 use crate::graphql::pagination::{self, PageInfo, Position};
 use crate::graphql::{caller, cost, pool};
-use crate::policy::{self, Placement as Right, RowFilter, Slice};
+use crate::policy::{self, Placement as Right, RowFilter};
 use crate::service::study_matching::{
     self as scoring, MissingKind, Offer, Placement, PlacementReasonKind, Student, Study,
 };
@@ -170,20 +170,13 @@ fn right(ctx: &Context<'_>) -> AppResult<(Right, String)> {
 /// Logs that SKILLS (and ORIGIN, when a place earned points) of `id`
 /// were disclosed by a placement.
 fn log_reads(ctx: &Context<'_>, id: &str, p: &PlacementScore) -> AppResult<()> {
-    let log = ctx
-        .data::<Arc<ReadLog>>()
-        .map_err(|_| AppError::Internal("read log unavailable".into()))?;
-    log.record(id, Slice::Skills)?;
     let place = p.reasons.iter().any(|r| {
         matches!(
             r.kind,
             PlacementReasonKind::SameMunicipality | PlacementReasonKind::SameDepartment
         )
     });
-    if place {
-        log.record(id, Slice::Origin)?;
-    }
-    Ok(())
+    crate::graphql::access::record_score_reads(ctx, id, place)
 }
 
 /// A programme the caller may place people in: it exists, is active and
