@@ -193,8 +193,13 @@ pub fn update(
     Ok((row, vec![id.to_string()]))
 }
 
+/// Most intakes one programme keeps: the `intakes` list of a programme
+/// stays bounded (its complexity is counted per programme).
+pub const MAX_INTAKES: usize = 24;
+
 /// Adds an intake to a programme of the actor's university; a second
-/// intake starting the same day answers `CONFLICT`.
+/// intake starting the same day, or one past [`MAX_INTAKES`], answers
+/// `CONFLICT`.
 pub fn add_intake(
     conn: &mut DbConnection,
     actor: &Actor,
@@ -204,13 +209,16 @@ pub fn add_intake(
 ) -> AppResult<(ProgramRow, Vec<String>)> {
     let row = editable(conn, actor, id)?;
     let existing = programs::intakes_of(conn, std::slice::from_ref(&row.id))?;
-    if existing
-        .get(&row.id)
-        .is_some_and(|list| list.iter().any(|i| i.starts_on == starts_on))
-    {
+    let list = existing.get(&row.id).map(Vec::as_slice).unwrap_or_default();
+    if list.iter().any(|i| i.starts_on == starts_on) {
         return Err(AppError::Conflict(
             "the programme already has an intake starting that day".into(),
         ));
+    }
+    if list.len() >= MAX_INTAKES {
+        return Err(AppError::Conflict(format!(
+            "a programme keeps at most {MAX_INTAKES} intakes"
+        )));
     }
     programs::insert(conn, &[], &intake_rows(&row, &[(starts_on, seats)]))?;
     Ok((row, vec![id.to_string()]))

@@ -60,6 +60,20 @@ async fn universities_write_their_own(app: TestApp) {
     );
     let (_, stale) = app.gql(&usac, upd, vars).await;
     assert_eq!(error_code(&stale).as_deref(), Some("CONFLICT"), "{stale}");
+    let add = "mutation($p: ID!, $d: Date!) { addProgramIntake(programId: $p, intake: {startsOn: $d, seats: 12}) { intakes { startsOn seats } } }";
+    let (_, body) = app
+        .gql(&usac, add, json!({"p": id, "d": "2027-07-15"}))
+        .await;
+    let intakes = &body["data"]["addProgramIntake"]["intakes"];
+    assert_eq!(
+        intakes[1],
+        json!({"startsOn": "2027-07-15", "seats": 12}),
+        "{body}"
+    );
+    let (_, again) = app
+        .gql(&usac, add, json!({"p": id, "d": "2027-07-15"}))
+        .await;
+    assert_eq!(error_code(&again).as_deref(), Some("CONFLICT"), "{again}");
     let mut bad = program("X", 0);
     bad["name"] = json!("Ingeniería");
     let (_, body) = app.gql(&usac, CREATE, json!({"i": bad})).await;
