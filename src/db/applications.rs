@@ -257,3 +257,19 @@ pub fn applicants_of(conn: &mut DbConnection, program_id: &str) -> QueryResult<V
         .select(a::migrant_id)
         .load(conn)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::STATUSES;
+    use crate::domain::person::StoredEnum;
+    use crate::domain::studies::ApplicationStatus;
+    use async_graphql::resolver_utils::EnumType;
+
+    #[test]
+    fn counted_statuses_are_every_status() {
+        let stored: Vec<&str> = (ApplicationStatus::items().iter())
+            .map(|i| i.value.stored())
+            .collect();
+        assert_eq!(stored, STATUSES);
+    }
+}
