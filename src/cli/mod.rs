@@ -12,6 +12,7 @@ use crate::error::StartupError;
 mod ops;
 pub mod seed;
 mod stats;
+mod studies;
 mod subject;
 
 /// Reintegra: GraphQL API for the reintegration of people returned to Guatemala.
@@ -77,6 +78,16 @@ enum Command {
         /// The person's record id.
         #[arg(long)]
         id: String,
+        /// File to write (default: standard output).
+        #[arg(long)]
+        output: Option<String>,
+    },
+    /// Write a university's study applications as CSV (the export of
+    /// `studyApplicationsCsv`), audited as a read by that university.
+    ApplicationsCsv {
+        /// The university's code, e.g. USAC.
+        #[arg(long)]
+        university: String,
         /// File to write (default: standard output).
         #[arg(long)]
         output: Option<String>,
@@ -162,6 +173,9 @@ fn dispatch(command: Command) -> Result<(), StartupError> {
         } => ops::audit_verify(&settings),
         Command::Retention { apply, .. } => subject::retention(&settings, apply),
         Command::SubjectExport { id, output } => subject::export(&settings, &id, output.as_deref()),
+        Command::ApplicationsCsv { university, output } => {
+            studies::applications_csv(&settings, &university, output.as_deref())
+        }
         Command::ExportSchema { output, role } => export_schema(settings, output, role),
         Command::Stats {
             from,

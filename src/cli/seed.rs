@@ -9,12 +9,14 @@
 //! write transaction with one `SEED` audit event: a run lands whole or not
 //! at all.
 
+mod admissions;
 mod data;
 mod events;
 mod fleet;
 mod labour;
 mod people;
 mod qualifications;
+mod studies;
 
 use std::time::Instant;
 
@@ -47,6 +49,8 @@ pub fn run(settings: &Settings, n: u32, seed: u64) -> Result<(), StartupError> {
         "consents",
         "migrant_occupations",
         "migrant_languages",
+        "education_records",
+        "study_applications",
     ];
     let counts = crate::db::write_tx(&mut conn, |c| {
         crate::db::bulk::with_indexes_deferred(c, &tables, |c| {
@@ -64,7 +68,7 @@ pub fn run(settings: &Settings, n: u32, seed: u64) -> Result<(), StartupError> {
             .map_err(|e| StartupError::Database(e.to_string()))?;
     }
     println!(
-        "seeded {} migrants, {} arrivals on {} flights, {} assistance records, {} consents, {} employers, {} vacancies in {:.1}s",
+        "seeded {} migrants, {} arrivals on {} flights, {} assistance records, {} consents, {} employers, {} vacancies, {} education records, {} programmes, {} study applications in {:.1}s",
         counts.migrants,
         counts.arrivals,
         counts.flights,
@@ -72,6 +76,9 @@ pub fn run(settings: &Settings, n: u32, seed: u64) -> Result<(), StartupError> {
         counts.consents,
         counts.employers,
         counts.vacancies,
+        counts.education,
+        counts.programs,
+        counts.applications,
         started.elapsed().as_secs_f64()
     );
     Ok(())
@@ -119,6 +126,12 @@ pub struct SeedCounts {
     pub employers: usize,
     /// Job vacancies posted.
     pub vacancies: usize,
+    /// Education history records.
+    pub education: usize,
+    /// University programmes created.
+    pub programs: usize,
+    /// Study applications.
+    pub applications: usize,
 }
 
 fn seed_all(conn: &mut DbConnection, n: usize, seed: u64, anchor: i64) -> AppResult<SeedCounts> {
@@ -133,6 +146,8 @@ fn seed_all(conn: &mut DbConnection, n: usize, seed: u64, anchor: i64) -> AppRes
     let mut generator = Generator::new(seed, existing, anchor);
     let mut fleet = fleet::Fleet::new(conn, n)?;
     let (mut batch, mut counts, mut left) = (Batch::default(), SeedCounts::default(), n);
+    let (mut catalogue, programs) = admissions::Catalogue::load_or_create(conn, seed, anchor)?;
+    counts.programs = programs;
     while left > 0 {
         let size = left.min(CHUNK);
         generator.fill(&mut batch, size);
@@ -144,6 +159,10 @@ fn seed_all(conn: &mut DbConnection, n: usize, seed: u64, anchor: i64) -> AppRes
         assistance::insert(conn, &help)?;
         consents::insert_bulk(conn, &batch.consents)?;
         skills::insert_many(conn, &batch.skills)?;
+        let applied = catalogue.applications(&batch);
+        crate::db::applications::insert_many(conn, &applied)?;
+        counts.education += batch.skills.education.len();
+        counts.applications += applied.len();
         counts.flights += new_flights.len();
         counts.assistance += help.len();
         counts.migrants += batch.migrants.len();
@@ -151,6 +170,7 @@ fn seed_all(conn: &mut DbConnection, n: usize, seed: u64, anchor: i64) -> AppRes
         counts.consents += batch.consents.len();
         left -= size;
     }
+    admissions::recount_seats(conn)?;
     seed_labour(conn, n, seed, anchor, &mut counts)?;
     crate::db::scope_counts::rebuild(conn)?;
     audit::append(conn, &[seed_event(n, seed)], crate::db::now())?;

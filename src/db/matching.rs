@@ -26,7 +26,8 @@ pub struct CandidateRow {
     pub origin_department_code: Option<String>,
 }
 
-type CandidateColumns = (
+/// The SQL columns of a candidate.
+pub type CandidateColumns = (
     migrants::id,
     migrants::education_level,
     migrants::english_level,
@@ -34,7 +35,8 @@ type CandidateColumns = (
     migrants::origin_department_code,
 );
 
-const COLUMNS: CandidateColumns = (
+/// The columns of [`CandidateRow`], for the other matchers (placement).
+pub const COLUMNS: CandidateColumns = (
     migrants::id,
     migrants::education_level,
     migrants::english_level,

@@ -1,6 +1,7 @@
 //! Storage: one connection type over SQLite and PostgreSQL, a pool, and the
 //! helpers that keep blocking database work off the async workers.
 
+pub mod applications;
 pub mod arrivals;
 pub mod assistance;
 pub mod audit;
@@ -8,6 +9,7 @@ pub mod audit_committer;
 pub mod bulk;
 pub mod connect;
 pub mod consents;
+pub mod education;
 pub mod emergency;
 pub mod employers;
 pub mod flights;
@@ -18,6 +20,7 @@ pub mod migrants;
 pub mod migrate;
 pub mod notify;
 pub mod occupations;
+pub mod programs;
 pub mod reference;
 pub mod referrals;
 pub mod schema;
@@ -25,6 +28,7 @@ pub mod scope;
 pub mod scope_counts;
 pub mod skills;
 pub mod stats;
+pub mod study_matching;
 pub mod subject;
 pub mod vacancies;
 

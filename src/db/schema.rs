@@ -302,7 +302,99 @@ diesel::table! {
 diesel::joinable!(job_referrals -> migrants (migrant_id));
 diesel::joinable!(job_referrals -> job_vacancies (vacancy_id));
 
+diesel::table! {
+    education_records (id) {
+        id -> Text,
+        migrant_id -> Text,
+        level -> Text,
+        field_code -> Text,
+        institution -> Nullable<Text>,
+        country -> Text,
+        years_completed -> Integer,
+        credits -> Nullable<Integer>,
+        completed -> Bool,
+        last_year -> Nullable<Integer>,
+        version -> Integer,
+        created_by -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    university_programs (id) {
+        id -> Text,
+        university_code -> Text,
+        name -> Text,
+        faculty -> Text,
+        level -> Text,
+        field_code -> Text,
+        modality -> Text,
+        campus_municipality_code -> Text,
+        campus_department_code -> Text,
+        seats_per_intake -> Integer,
+        min_education -> Text,
+        languages -> Text,
+        tuition_centavos -> Nullable<BigInt>,
+        scholarships_offered -> Bool,
+        active -> Bool,
+        version -> Integer,
+        created_by -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    program_intakes (id) {
+        id -> Text,
+        program_id -> Text,
+        starts_on -> Date,
+        seats -> Integer,
+        seats_taken -> Integer,
+    }
+}
+
+diesel::table! {
+    study_applications (id) {
+        id -> Text,
+        migrant_id -> Text,
+        program_id -> Text,
+        intake_id -> Text,
+        university_code -> Text,
+        status -> Text,
+        scholarship_percent -> Nullable<Integer>,
+        scholarship_centavos -> Nullable<BigInt>,
+        recognised_record_id -> Nullable<Text>,
+        recognised_years -> Nullable<Integer>,
+        recognised_credits -> Nullable<Integer>,
+        version -> Integer,
+        created_by -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    study_application_events (application_id, at) {
+        application_id -> Text,
+        status -> Text,
+        by -> Text,
+        at -> Timestamp,
+    }
+}
+diesel::joinable!(education_records -> migrants (migrant_id));
+diesel::joinable!(program_intakes -> university_programs (program_id));
+diesel::joinable!(study_applications -> migrants (migrant_id));
+diesel::joinable!(study_applications -> university_programs (program_id));
+diesel::joinable!(study_applications -> program_intakes (intake_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
+    education_records,
+    university_programs,
+    program_intakes,
+    study_applications,
+    study_application_events,
     job_referrals,
     job_referral_events,
     institutions,

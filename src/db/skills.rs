@@ -1,12 +1,15 @@
 //! A person's structured SKILLS as child rows of `migrants`: occupations
 //! (ISCO-08 unit groups), languages (ISO 639-3) and certifications. Rows
 //! keep the order they were given in (`position`); a write replaces all
-//! three lists of a person.
+//! three lists of a person. The education history (`db::education`) is
+//! loaded with them, but written by its own mutations: its records have
+//! ids that study applications cite, so `replace` leaves it alone.
 
 use std::collections::HashMap;
 
 use diesel::prelude::*;
 
+use super::education::{self, EducationRow};
 use super::schema::{migrant_certifications, migrant_languages, migrant_occupations};
 use super::DbConnection;
 
@@ -50,6 +53,8 @@ pub struct SkillRows {
     pub occupations: Vec<OccupationRow>,
     pub languages: Vec<LanguageRow>,
     pub certifications: Vec<CertificationRow>,
+    /// Studies begun or completed, oldest record first.
+    pub education: Vec<EducationRow>,
 }
 
 impl SkillRows {
@@ -58,6 +63,7 @@ impl SkillRows {
         self.occupations.extend(other.occupations);
         self.languages.extend(other.languages);
         self.certifications.extend(other.certifications);
+        self.education.extend(other.education);
     }
 
     /// Splits rows by person, with an empty entry for every id in `ids`.
@@ -84,12 +90,22 @@ impl SkillRows {
                 .certifications
                 .push(r);
         }
+        for r in self.education {
+            out.entry(r.migrant_id.clone())
+                .or_default()
+                .education
+                .push(r);
+        }
         out
     }
 }
 
-/// The skill lists of the people `ids`, in order (three statements).
+/// The skill lists of the people `ids`, in order (four statements; none
+/// for no people).
 pub fn for_migrants(conn: &mut DbConnection, ids: &[String]) -> QueryResult<SkillRows> {
+    if ids.is_empty() {
+        return Ok(SkillRows::default());
+    }
     Ok(SkillRows {
         occupations: migrant_occupations::table
             .filter(migrant_occupations::migrant_id.eq_any(ids))
@@ -112,6 +128,7 @@ pub fn for_migrants(conn: &mut DbConnection, ids: &[String]) -> QueryResult<Skil
             ))
             .select(CertificationRow::as_select())
             .load(conn)?,
+        education: education::for_migrants(conn, ids)?,
     })
 }
 
@@ -127,7 +144,8 @@ pub fn replace(conn: &mut DbConnection, migrant_id: &str, rows: &SkillRows) -> Q
     insert_many(conn, rows)
 }
 
-/// Inserts rows in multi-row statements (writes and bulk loads).
+/// Inserts rows in multi-row statements (writes and bulk loads), the
+/// education records included.
 pub fn insert_many(conn: &mut DbConnection, rows: &SkillRows) -> QueryResult<()> {
     crate::bulk_insert!(conn, migrant_occupations::table, &rows.occupations[..])?;
     crate::bulk_insert!(conn, migrant_languages::table, &rows.languages[..])?;
@@ -136,5 +154,5 @@ pub fn insert_many(conn: &mut DbConnection, rows: &SkillRows) -> QueryResult<()>
         migrant_certifications::table,
         &rows.certifications[..]
     )?;
-    Ok(())
+    education::insert_many(conn, &rows.education)
 }

@@ -20,6 +20,8 @@ pub const PERSONAL_TABLES: &[(&str, &str)] = &[
     ("migrant_languages", "migrant_id"),
     ("migrant_certifications", "migrant_id"),
     ("job_referrals", "migrant_id"),
+    ("education_records", "migrant_id"),
+    ("study_applications", "migrant_id"),
 ];
 
 #[derive(QueryableByName)]

@@ -11,3 +11,4 @@ pub mod money;
 pub mod nit;
 pub mod person;
 pub mod phone;
+pub mod studies;

@@ -111,10 +111,15 @@ pub fn prepare(state: &AppState, rc: &RequestContext, mut request: Request) -> O
     let order = (request.parsed_query().ok())
         .and_then(|doc| order::KeyOrder::of(doc, name.as_deref()))
         .map(Arc::new);
-    let view = policy::consent_view(rc.identity.role, &rc.identity.institution.code);
+    let (role, code) = (rc.identity.role, &rc.identity.institution.code);
+    let loaders = Loaders::new(
+        &state.pool,
+        policy::consent_view(role, code),
+        policy::application_view(role, code),
+    );
     let request = request
         .data(rc.clone())
-        .data(Arc::new(Loaders::new(&state.pool, view)))
+        .data(Arc::new(loaders))
         .data(Arc::clone(&reads));
     Operation {
         request,

@@ -149,6 +149,20 @@ pub fn read_slice<'a>(
     Ok(rc)
 }
 
+/// Logs what a matching score discloses about record `id`: SKILLS, and
+/// ORIGIN when `by_place` (a place earned points). Job matching and
+/// programme placement share it.
+pub fn record_score_reads(ctx: &Context<'_>, id: &str, by_place: bool) -> AppResult<()> {
+    let log = ctx
+        .data::<std::sync::Arc<ReadLog>>()
+        .map_err(|_| log_broken())?;
+    log.record(id, Slice::Skills)?;
+    if by_place {
+        log.record(id, Slice::Origin)?;
+    }
+    Ok(())
+}
+
 macro_rules! visibility {
     ($($fn_name:ident => $slice:ident),* $(,)?) => {
         $(
@@ -173,6 +187,7 @@ visibility!(
     sees_protection => Protection,
     sees_consent => Consent,
     sees_employment => Employment,
+    sees_studies => Studies,
 );
 
 #[cfg(test)]

@@ -74,6 +74,17 @@ fn no_active_duplicate(conn: &mut DbConnection, row: &ConsentRow) -> AppResult<(
     Ok(())
 }
 
+/// Tells the university's subscribers (`studiesUpdates`) that a person
+/// newly consents to it; sent after the commit, carrying ids only.
+fn publish_education(ctx: &Context<'_>, row: &ConsentRow) {
+    if let Ok(bus) = ctx.data::<super::events::EventBus>() {
+        bus.publish(super::events::DomainEvent::EducationConsent {
+            migrant_id: row.migrant_id.clone(),
+            institution_code: row.institution_code.clone(),
+        });
+    }
+}
+
 /// Consent mutations (IOM roles that may write CONSENT).
 #[derive(Default)]
 pub struct ConsentMutation;
@@ -129,6 +140,9 @@ impl ConsentMutation {
             Ok((row, vec![id]))
         })
         .await?;
+        if purpose == ConsentPurpose::Education {
+            publish_education(ctx, &row);
+        }
         Ok(Consent(row))
     }
 

@@ -33,6 +33,21 @@ pub enum DomainEvent {
         /// The person.
         migrant_id: String,
     },
+    /// A study application was submitted or moved.
+    StudyApplicationChanged {
+        /// The application.
+        application_id: String,
+        /// The programme's university.
+        university_code: String,
+    },
+    /// A person consented to share their record with a university
+    /// (EDUCATION).
+    EducationConsent {
+        /// The person.
+        migrant_id: String,
+        /// The university.
+        institution_code: String,
+    },
     /// An institution was activated or deactivated.
     InstitutionChanged {
         /// Its code.

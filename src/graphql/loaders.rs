@@ -7,16 +7,18 @@ use std::collections::HashMap;
 
 use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
 
+use crate::db::applications::{self, ApplicationEventRow, ApplicationRow};
 use crate::db::arrivals::{self, ArrivalRow};
 use crate::db::assistance::{self, AssistanceRow};
 use crate::db::consents::{self, ConsentRow};
 use crate::db::institutions::{self, InstitutionRow};
+use crate::db::programs::{self, IntakeRow, ProgramRow};
 use crate::db::reference::{self, DepartmentRow, MunicipalityRow};
 use crate::db::referrals::{self, ReferralRow};
 use crate::db::skills::{self, SkillRows};
 use crate::db::{self, DbPool};
 use crate::error::AppError;
-use crate::policy::ConsentView;
+use crate::policy::{ApplicationView, ConsentView};
 
 /// Loads departments by code.
 pub struct DepartmentLoader(pub DbPool);
@@ -34,6 +36,16 @@ pub struct AssistanceLoader(pub DbPool);
 pub struct SkillsLoader(pub DbPool);
 /// Loads the job referrals of migrants, by migrant id.
 pub struct ReferralsLoader(pub DbPool);
+/// Loads programmes with their intakes, by programme id.
+pub struct ProgramsLoader(pub DbPool);
+/// Loads the moves of study applications, by application id.
+pub struct ApplicationEventsLoader(pub DbPool);
+/// Loads the study applications of migrants, by migrant id, as far as
+/// the caller's view reaches (a university: its own programmes' only).
+pub struct StudyApplicationsLoader {
+    pool: DbPool,
+    view: ApplicationView,
+}
 /// Loads the consents of migrants, by migrant id; partners' loaders are
 /// built with their institution so they only ever see their own consents.
 pub struct ConsentsLoader {
@@ -173,6 +185,61 @@ impl Loader<String> for ReferralsLoader {
     }
 }
 
+impl Loader<String> for ProgramsLoader {
+    type Value = (ProgramRow, Vec<IntakeRow>);
+    type Error = AppError;
+
+    async fn load(
+        &self,
+        keys: &[String],
+    ) -> Result<HashMap<String, (ProgramRow, Vec<IntakeRow>)>, AppError> {
+        let ids = keys.to_vec();
+        db::run(&self.0, move |c| {
+            let rows = programs::by_ids(c, &ids)?;
+            let mut intakes = programs::intakes_of(c, &ids)?;
+            Ok(rows
+                .into_iter()
+                .map(|r| {
+                    let list = intakes.remove(&r.id).unwrap_or_default();
+                    (r.id.clone(), (r, list))
+                })
+                .collect())
+        })
+        .await
+    }
+}
+
+impl Loader<String> for ApplicationEventsLoader {
+    type Value = Vec<ApplicationEventRow>;
+    type Error = AppError;
+
+    async fn load(
+        &self,
+        keys: &[String],
+    ) -> Result<HashMap<String, Vec<ApplicationEventRow>>, AppError> {
+        let ids = keys.to_vec();
+        let rows = db::run(&self.0, move |c| Ok(applications::events_of(c, &ids)?)).await?;
+        Ok(grouped(keys, rows, |r| r.application_id.clone()))
+    }
+}
+
+impl Loader<String> for StudyApplicationsLoader {
+    type Value = Vec<ApplicationRow>;
+    type Error = AppError;
+
+    async fn load(
+        &self,
+        keys: &[String],
+    ) -> Result<HashMap<String, Vec<ApplicationRow>>, AppError> {
+        let (ids, view) = (keys.to_vec(), self.view.clone());
+        let rows = db::run(&self.pool, move |c| {
+            Ok(applications::for_migrants(c, &view, &ids)?)
+        })
+        .await?;
+        Ok(grouped(keys, rows, |r| r.migrant_id.clone()))
+    }
+}
+
 /// A loader whose results are cached for the rest of the request.
 pub type Cached<T> = DataLoader<T, HashMapCache>;
 
@@ -196,6 +263,13 @@ pub struct Loaders {
     pub skills: Cached<SkillsLoader>,
     /// Job referrals of a migrant.
     pub referrals: Cached<ReferralsLoader>,
+    /// Study applications of a migrant (restricted to one university for
+    /// universities).
+    pub study_applications: Cached<StudyApplicationsLoader>,
+    /// Programmes with their intakes.
+    pub programs: Cached<ProgramsLoader>,
+    /// Moves of a study application.
+    pub application_events: Cached<ApplicationEventsLoader>,
 }
 
 fn cached<T: Loader<String>>(loader: T) -> Cached<T> {
@@ -203,9 +277,10 @@ fn cached<T: Loader<String>>(loader: T) -> Cached<T> {
 }
 
 impl Loaders {
-    /// New loaders over the pool; `consents` is the caller's view of
-    /// consents, decided by the policy.
-    pub fn new(pool: &DbPool, consents: ConsentView) -> Self {
+    /// New loaders over the pool; `consents` and `applications` are the
+    /// caller's views of consents and study applications, decided by the
+    /// policy.
+    pub fn new(pool: &DbPool, consents: ConsentView, applications: ApplicationView) -> Self {
         Loaders {
             departments: cached(DepartmentLoader(pool.clone())),
             municipalities: cached(MunicipalityLoader(pool.clone())),
@@ -219,6 +294,12 @@ impl Loaders {
             assistance: cached(AssistanceLoader(pool.clone())),
             skills: cached(SkillsLoader(pool.clone())),
             referrals: cached(ReferralsLoader(pool.clone())),
+            study_applications: cached(StudyApplicationsLoader {
+                pool: pool.clone(),
+                view: applications,
+            }),
+            programs: cached(ProgramsLoader(pool.clone())),
+            application_events: cached(ApplicationEventsLoader(pool.clone())),
         }
     }
 }
@@ -237,5 +318,8 @@ impl Loaders {
         self.assistance.clear::<String>();
         self.skills.clear::<String>();
         self.referrals.clear::<String>();
+        self.study_applications.clear::<String>();
+        self.programs.clear::<String>();
+        self.application_events.clear::<String>();
     }
 }

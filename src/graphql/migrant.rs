@@ -217,6 +217,29 @@ impl Migrant {
         Ok(Some(out))
     }
 
+    /// Study applications of this person (STUDIES): a university sees
+    /// only those to its own programmes.
+    #[graphql(
+        visible = "sees_studies",
+        complexity = "super::cost::PER_PERSON * child_complexity + 1"
+    )]
+    async fn study_applications(
+        &self,
+        ctx: &Context<'_>,
+    ) -> Result<Option<Vec<super::studies::applications::StudyApplication>>> {
+        self.read(ctx, Slice::Studies)?;
+        let rows = super::loaders::of(ctx)?
+            .study_applications
+            .load_one(self.0.id.clone())
+            .await?
+            .unwrap_or_default();
+        let out = rows
+            .into_iter()
+            .map(|r| super::studies::applications::application(ctx, r, Some(self.clone())))
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(Some(out))
+    }
+
     /// Vulnerability flags (PROTECTION).
     #[graphql(visible = "sees_protection")]
     async fn protection(&self, ctx: &Context<'_>) -> Result<Option<Protection>> {

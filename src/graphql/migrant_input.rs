@@ -263,6 +263,8 @@ fn skill_rows(s: &SkillsInput, migrant_id: &str) -> AppResult<SkillRows> {
         occupations: occupation_rows(&s.occupations, migrant_id)?,
         languages: language_rows(&s.languages, migrant_id)?,
         certifications: certification_rows(&s.certifications, migrant_id)?,
+        // The education history has its own mutations (`recordEducation`).
+        education: vec![],
     })
 }
 

@@ -30,6 +30,7 @@ pub mod scalars;
 pub mod sdl;
 pub mod skills;
 pub mod stats;
+pub mod studies;
 pub mod subject;
 pub mod subscriptions;
 pub mod visibility;
@@ -60,6 +61,11 @@ pub struct QueryRoot(
     subject::SubjectQuery,
     occupations::OccupationQuery,
     stats::StatsQuery,
+    studies::education::FieldsQuery,
+    studies::programs::ProgramQuery,
+    studies::applications::ApplicationQueryRoot,
+    studies::matches::PlacementQuery,
+    studies::csv::CsvQuery,
 );
 
 /// Root mutation: the union of every area's mutations.
@@ -77,6 +83,9 @@ pub struct MutationRoot(
     labour::employers::EmployerMutation,
     labour::vacancies::VacancyMutation,
     labour::referrals::ReferralMutation,
+    studies::education::EducationMutation,
+    studies::programs::ProgramMutation,
+    studies::applications::ApplicationMutation,
 );
 
 /// The executable schema type.

@@ -5,6 +5,7 @@
 use async_graphql::SimpleObject;
 
 use super::occupations::Occupation;
+use super::studies::education::EducationRecord;
 use crate::db::migrants::MigrantRow;
 use crate::db::schema::migrants;
 use crate::db::scope::{self, ScopedMigrants};
@@ -41,6 +42,9 @@ pub struct Skills {
     pub english_level: Option<EnglishLevel>,
     /// Certifications held.
     pub certifications: Vec<String>,
+    /// Studies begun or completed, in Guatemala or the US, oldest record
+    /// first (see `recordEducation`).
+    pub education_history: Vec<EducationRecord>,
 }
 
 impl Skills {
@@ -69,6 +73,7 @@ impl Skills {
                 .as_deref()
                 .and_then(EnglishLevel::from_stored),
             certifications: lists.certifications.into_iter().map(|c| c.name).collect(),
+            education_history: lists.education.into_iter().map(Into::into).collect(),
         }
     }
 }

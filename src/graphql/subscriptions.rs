@@ -6,7 +6,7 @@
 
 use std::sync::Arc;
 
-use async_graphql::{Context, Object, Result, Subscription};
+use async_graphql::{Context, Enum, Object, Result, Subscription};
 use futures_util::{Stream, StreamExt};
 
 use super::access::read_slice;
@@ -16,15 +16,17 @@ use super::flights::{require_flights, Flight};
 use super::loaders::Loaders;
 use super::migrant::Migrant;
 use super::records::Arrival;
+use super::studies::applications::{application, StudyApplication};
 use super::{caller, pool, RequestContext};
 use crate::config::Settings;
+use crate::db::applications::{self as applications_db, ApplicationRow};
 use crate::db::arrivals::{self, ArrivalRow};
 use crate::db::assistance::{self as assistance_db, AssistanceRow};
 use crate::db::migrants::MigrantRow;
 use crate::db::schema::migrants as m;
 use crate::db::{self, flights, scope, DbPool};
 use crate::error::{AppError, AppResult};
-use crate::policy::{Access, RowFilter, Slice};
+use crate::policy::{self, Access, RowFilter, Slice};
 use diesel::prelude::*;
 
 /// A person received at the airport.
@@ -62,6 +64,41 @@ impl AssistanceEvent {
     async fn assistance(&self, ctx: &Context<'_>) -> Result<Option<Assistance>> {
         read_slice(ctx, &self.migrant.0.id, Slice::Assistance)?;
         Ok(Some(Assistance(self.assistance.clone())))
+    }
+}
+
+/// What changed for a university's admissions.
+#[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StudiesUpdateKind {
+    /// A person newly consented (EDUCATION) to share with the university.
+    ConsentGranted,
+    /// One of the university's applications was submitted or moved.
+    ApplicationChanged,
+}
+
+/// A change for admissions: a new consent or an application's move.
+pub struct StudiesUpdate {
+    kind: StudiesUpdateKind,
+    migrant: Option<Migrant>,
+    application: Option<ApplicationRow>,
+}
+
+#[Object]
+impl StudiesUpdate {
+    /// What happened.
+    async fn kind(&self) -> StudiesUpdateKind {
+        self.kind
+    }
+    /// The person, while among the subscriber's rows (fields as its slices allow).
+    async fn migrant(&self) -> Option<&Migrant> {
+        self.migrant.as_ref()
+    }
+    /// The application, for `APPLICATION_CHANGED` (STUDIES).
+    async fn application(&self, ctx: &Context<'_>) -> Result<Option<StudyApplication>> {
+        let Some(row) = self.application.clone() else {
+            return Ok(None);
+        };
+        Ok(Some(application(ctx, row, self.migrant.clone())?))
     }
 }
 
@@ -148,6 +185,43 @@ impl Subscriber {
         })
     }
 
+    /// A consent to the subscriber's own university, or a change to an
+    /// application its view reaches (a university: its own only).
+    async fn studies(self, ev: DomainEvent) -> Option<StudiesUpdate> {
+        let id = &self.rc.identity;
+        let view = policy::application_view(id.role, &id.institution.code);
+        match ev {
+            DomainEvent::EducationConsent {
+                migrant_id,
+                institution_code,
+            } if institution_code == id.institution.code => {
+                let row = self.visible(migrant_id).await?;
+                Some(StudiesUpdate {
+                    kind: StudiesUpdateKind::ConsentGranted,
+                    migrant: Some(Migrant(Arc::new(row))),
+                    application: None,
+                })
+            }
+            DomainEvent::StudyApplicationChanged {
+                application_id,
+                university_code,
+            } if view.covers(&university_code) => {
+                let found = db::run(&self.pool, move |c| {
+                    Ok(applications_db::by_id(c, &view, &application_id)?)
+                })
+                .await
+                .ok()??;
+                let person = self.visible(found.migrant_id.clone()).await;
+                Some(StudiesUpdate {
+                    kind: StudiesUpdateKind::ApplicationChanged,
+                    migrant: person.map(|r| Migrant(Arc::new(r))),
+                    application: Some(found),
+                })
+            }
+            _ => None,
+        }
+    }
+
     async fn flight(self, ev: DomainEvent) -> Option<Flight> {
         let DomainEvent::Flight { flight_id: id } = ev else {
             return None;
@@ -191,6 +265,19 @@ impl SubscriptionRoot {
     async fn flight_updates(&self, ctx: &Context<'_>) -> Result<impl Stream<Item = Flight>> {
         require_flights(ctx, Access::Read)?;
         Ok(deliver(ctx, Subscriber::flight)?)
+    }
+
+    /// Admissions news for a university: people who newly consent to it
+    /// (EDUCATION) and its own applications as they are submitted or
+    /// moved; IOM follows every application. Each event is re-read
+    /// through the subscriber's scope when delivered.
+    #[graphql(visible = "super::visibility::reads_studies")]
+    async fn studies_updates(
+        &self,
+        ctx: &Context<'_>,
+    ) -> Result<impl Stream<Item = StudiesUpdate>> {
+        super::access::require_read(ctx, Slice::Studies)?;
+        Ok(deliver(ctx, Subscriber::studies)?)
     }
 
     /// People received, limited to the records the subscriber may see.

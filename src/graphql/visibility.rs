@@ -86,6 +86,11 @@ pub mod gate {
         SECTION_SLICES.iter().any(|s| policy::can_write(role, *s))
     }
 
+    /// `recordEducation`, `updateEducation`, `removeEducation`.
+    pub fn write_skills(role: Role) -> bool {
+        writes(role, &[Slice::Skills])
+    }
+
     /// `recordArrival`.
     pub fn record_arrival(role: Role) -> bool {
         writes(role, &[Slice::Return])
@@ -161,6 +166,32 @@ pub mod gate {
         policy::can_read(role, Slice::Employment)
     }
 
+    /// `universityPrograms`, `universityProgram`.
+    pub fn read_programs(role: Role) -> bool {
+        policy::program_access(role) != Access::None
+    }
+
+    /// `createUniversityProgram`, `updateUniversityProgram`, `addProgramIntake`.
+    pub fn write_programs(role: Role) -> bool {
+        policy::program_access(role) == Access::ReadWrite
+    }
+
+    /// `studyApplications`, `studyApplication`, `studyApplicationsCsv`,
+    /// `studiesUpdates`.
+    pub fn read_studies(role: Role) -> bool {
+        policy::can_read(role, Slice::Studies)
+    }
+
+    /// `submitStudyApplication`, `moveStudyApplication`.
+    pub fn write_studies(role: Role) -> bool {
+        writes(role, &[Slice::Studies])
+    }
+
+    /// `programMatches`, `migrantProgramMatches`.
+    pub fn place_people(role: Role) -> bool {
+        policy::placement(role) != policy::Placement::Never
+    }
+
     /// `arrivals`, `assistanceRecorded`: events about records the role sees.
     pub fn follow_records(role: Role) -> bool {
         policy::row_scope(role) != RowScope::Nothing
@@ -183,6 +214,7 @@ operation_visibility!(
     reads_audit => policy::can_read_audit,
     registers_migrants => gate::register_migrant,
     updates_migrants => gate::update_migrant,
+    updates_skills => gate::write_skills,
     records_arrivals => gate::record_arrival,
     writes_consents => gate::write_consents,
     records_assistance => gate::record_assistance,
@@ -203,6 +235,11 @@ operation_visibility!(
     writes_referrals => gate::write_referrals,
     reads_referrals => gate::read_referrals,
     reads_stats => policy::can_read_stats,
+    reads_programs => gate::read_programs,
+    writes_programs => gate::write_programs,
+    reads_studies => gate::read_studies,
+    writes_studies => gate::write_studies,
+    places_people => gate::place_people,
 );
 
 #[cfg(test)]

@@ -9,6 +9,7 @@ use async_graphql::Enum;
 mod labour;
 mod rows;
 mod stats;
+mod studies;
 pub use labour::{
     employer_access, matching, may_edit_vacancy, vacancy_access, vacancy_posting, Matching,
     VacancyPosting,
@@ -17,6 +18,10 @@ pub use rows::{
     all_rows, consent_is_active, consent_view, row_scope, AllRows, ConsentView, RowFilter, RowScope,
 };
 pub use stats::{can_read_stats, stats_filter, stats_rows, stats_suppressed};
+pub use studies::{
+    application_view, may_edit_program, may_write_applications, placement, program_access,
+    ApplicationView, Placement,
+};
 
 /// A slice of a migrant record.
 #[derive(Enum, Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]

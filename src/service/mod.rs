@@ -3,9 +3,14 @@
 //! audit, all inside the one transaction `graphql::write::audited` opens.
 //! Resolvers validate input shape and call these.
 
+pub mod applications;
+pub mod applications_csv;
+pub mod education;
 pub mod employers;
 pub mod matching;
+pub mod programs;
 pub mod referrals;
+pub mod study_matching;
 pub mod vacancies;
 
 use crate::domain::institution::Role;

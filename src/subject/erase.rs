@@ -47,9 +47,10 @@ pub fn erase(conn: &mut DbConnection, e: &Erasure<'_>) -> AppResult<()> {
         .optional()?
         .ok_or(AppError::NotFound("migrant"))?;
     revoke_consents(conn, e)?;
-    // Job referrals stay as they are: they hold only ids, a status and
-    // dates (placement statistics), and with every consent revoked no
-    // partner can open the person behind them any more.
+    // Job referrals and study applications stay as they are: they hold
+    // only ids, a status, amounts and dates (placement statistics), and
+    // with every consent revoked no partner can open the person behind
+    // them any more.
     pseudonymise_person(conn, e.migrant_id, birth)?;
     coarsen_events(conn, e.migrant_id)?;
     diesel::insert_into(erasures::table)
@@ -113,8 +114,11 @@ fn pseudonymise_person(conn: &mut DbConnection, id: &str, birth: NaiveDate) -> A
     erase_skills(conn, id)
 }
 
-/// Skills are qualifications, not statistics: all of them go.
+/// Skills are qualifications, not statistics: all of them go, except the
+/// education history, which study applications cite: its level, field,
+/// country and years stay (education statistics), its free text goes.
 fn erase_skills(conn: &mut DbConnection, id: &str) -> AppResult<()> {
+    crate::db::education::erase_free_text(conn, id)?;
     diesel::update(migrants::table.find(id))
         .set((
             migrants::education_level.eq(None::<String>),

@@ -78,8 +78,17 @@ fn expected_mutations(role: Role) -> BTreeSet<String> {
     // and by universities (their own positions).
     let mintrab = role == Role::LabourOfficer;
     let posts = mintrab || role == Role::UniversityOfficer;
-    let table: [(&str, bool); 22] = [
+    let university = role == Role::UniversityOfficer;
+    let table: [(&str, bool); 30] = [
         ("referToVacancy", w(Slice::Employment)),
+        ("recordEducation", w(Slice::Skills)),
+        ("updateEducation", w(Slice::Skills)),
+        ("removeEducation", w(Slice::Skills)),
+        ("createUniversityProgram", university),
+        ("updateUniversityProgram", university),
+        ("addProgramIntake", university),
+        ("submitStudyApplication", w(Slice::Studies)),
+        ("moveStudyApplication", w(Slice::Studies)),
         ("moveReferral", w(Slice::Employment)),
         ("createInstitution", role == Role::IomAdmin),
         ("setInstitutionActive", role == Role::IomAdmin),
@@ -166,7 +175,10 @@ async fn each_role_exports_the_mutations_it_may_call() {
             "createEmployer",
             "moveReferral",
             "postVacancy",
+            "recordEducation",
             "referToVacancy",
+            "removeEducation",
+            "updateEducation",
             "updateEmployer",
             "updateMigrant",
             "updateVacancy"
@@ -174,7 +186,16 @@ async fn each_role_exports_the_mutations_it_may_call() {
     );
     assert_eq!(
         calls(Role::UniversityOfficer),
-        ["closeVacancy", "postVacancy", "updateVacancy"]
+        [
+            "addProgramIntake",
+            "closeVacancy",
+            "createUniversityProgram",
+            "moveStudyApplication",
+            "postVacancy",
+            "submitStudyApplication",
+            "updateUniversityProgram",
+            "updateVacancy"
+        ]
     );
     assert!(calls(Role::Auditor).is_empty());
     assert!(calls(Role::IomReception).contains(&"importManifest".to_string()));
@@ -205,6 +226,27 @@ async fn subscriptions_queries_and_types_follow_the_role() {
         assert_eq!(queries.contains("employers"), labour, "{role:?}");
         assert_eq!(queries.contains("vacancyMatches"), labour, "{role:?}");
         assert_eq!(queries.contains("migrantMatches"), labour, "{role:?}");
+        // Universities: programmes for every role but the auditor; STUDIES
+        // for its readers; placement for those reading SKILLS and STUDIES.
+        let studies = policy::can_read(role, Slice::Studies);
+        let places = studies && policy::can_read(role, Slice::Skills);
+        assert_eq!(
+            queries.contains("universityPrograms"),
+            role != Role::Auditor
+        );
+        assert_eq!(queries.contains("studyApplications"), studies, "{role:?}");
+        assert_eq!(
+            queries.contains("studyApplicationsCsv"),
+            studies,
+            "{role:?}"
+        );
+        assert_eq!(queries.contains("programMatches"), places, "{role:?}");
+        assert_eq!(
+            queries.contains("migrantProgramMatches"),
+            places,
+            "{role:?}"
+        );
+        assert_eq!(subs.contains("studiesUpdates"), studies, "{role:?}");
         // Types only the hidden operations use are gone too.
         let manifest = exported.contains("input ManifestRowInput {");
         assert_eq!(manifest, gate::import_manifest(role), "{role:?}");

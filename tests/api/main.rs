@@ -3,6 +3,7 @@
 
 mod support;
 
+mod applications;
 mod arrival_day;
 mod attacks_input;
 mod attacks_ws;
@@ -10,6 +11,7 @@ mod audit;
 mod auth;
 mod consent;
 mod counts;
+mod education;
 mod emergency;
 mod export;
 mod graphiql;
@@ -23,6 +25,7 @@ mod migrants;
 mod migrations;
 mod node;
 mod passengers;
+mod programs;
 mod reference;
 mod referrals;
 mod retention;

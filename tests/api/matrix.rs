@@ -84,7 +84,7 @@ pub(crate) const DESIGN: [(&str, &str, [&str; 13]); 8] = [
 ];
 
 /// Each slice exposed on `Migrant` so far, with its fields.
-pub(crate) const FIELDS: [(&str, &[&str]); 10] = [
+pub(crate) const FIELDS: [(&str, &[&str]); 11] = [
     (
         "IDENTITY",
         &["givenNames", "familyNames", "birthDate", "sex"],
@@ -99,6 +99,7 @@ pub(crate) const FIELDS: [(&str, &[&str]); 10] = [
     ("HEALTH", &["health"]),
     ("ASSISTANCE", &["assistance"]),
     ("SKILLS", &["skills"]),
+    ("STUDIES", &["studyApplications"]),
     ("PROTECTION", &["protection"]),
     ("CONSENT", &["consents"]),
 ];
@@ -106,7 +107,7 @@ pub(crate) const FIELDS: [(&str, &[&str]); 10] = [
 const SELECTION: &str =
     "id version givenNames familyNames birthDate sex documentNumber passportNumber \
     phone address relativeName relativePhone originMunicipality { code department { code } } \
-    arrivals { arrivedAt } previousReturns health { needsMedicalAttention } skills { occupations { years } } \
+    arrivals { arrivedAt } previousReturns health { needsMedicalAttention } skills { occupations { years } educationHistory { id } } studyApplications { id } \
     protection { doNotShare } assistance { kind } consents { purpose institution { code } }";
 
 fn cell(row: &[&str; 13], slice: &str) -> &'static str {

@@ -25,6 +25,7 @@ impl Generator {
             education = education.min(EducationLevel::LowerSecondary);
         }
         row.education_level = Some(education.stored().to_string());
+        self.education_history(row, education, months_in_us, out);
         let years = self.rng.random_range(0..=age.saturating_sub(14).min(25)) as i32;
         row.years_experience = Some(years);
         let english = self.english_level(months_in_us);

@@ -59,7 +59,9 @@ pub struct UpdateEmployerInput {
     pub contact_email: Option<String>,
 }
 
-fn text(field: &str, raw: &str, min: usize, max: usize) -> AppResult<String> {
+/// Free text of `min` to `max` characters, inner whitespace collapsed,
+/// no control characters (shared with the studies inputs).
+pub fn text(field: &str, raw: &str, min: usize, max: usize) -> AppResult<String> {
     let value = raw.split_whitespace().collect::<Vec<_>>().join(" ");
     let n = value.chars().count();
     if n < min || n > max || raw.len() > max * 4 {

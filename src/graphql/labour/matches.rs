@@ -15,11 +15,10 @@ use crate::db::{self, DbConnection};
 use crate::domain::isco::IscoUnit;
 use crate::domain::person::StoredEnum;
 use crate::error::{AppError, AppResult};
-use crate::graphql::access::ReadLog;
 use crate::graphql::migrant::Migrant;
 use crate::graphql::pagination::{self, PageInfo, Position};
 use crate::graphql::{caller, cost, pool, prefetch};
-use crate::policy::{self, Matching, RowFilter, Slice};
+use crate::policy::{self, Matching, RowFilter};
 use crate::service::matching::{self as scoring, MatchReasonKind, Needs, Profile, Scored};
 
 /// Longest id accepted (UUIDs are 36 characters).
@@ -155,20 +154,13 @@ fn matching_right(ctx: &Context<'_>) -> AppResult<(Matching, String)> {
 /// Logs that SKILLS (and ORIGIN, when a place earned points) of `id`
 /// were disclosed by a score.
 fn log_reads(ctx: &Context<'_>, id: &str, reasons: &[MatchReason]) -> AppResult<()> {
-    let log = ctx
-        .data::<Arc<ReadLog>>()
-        .map_err(|_| AppError::Internal("read log unavailable".into()))?;
-    log.record(id, Slice::Skills)?;
     let place = reasons.iter().any(|r| {
         matches!(
             r.kind,
             MatchReasonKind::SameMunicipality | MatchReasonKind::SameDepartment
         )
     });
-    if place {
-        log.record(id, Slice::Origin)?;
-    }
-    Ok(())
+    crate::graphql::access::record_score_reads(ctx, id, place)
 }
 
 /// A vacancy the caller may match against: it exists, is open, and (for a

@@ -1,0 +1,2 @@
+DROP TABLE program_intakes;
+DROP TABLE university_programs;

@@ -1,0 +1,2 @@
+DROP TABLE study_application_events;
+DROP TABLE study_applications;
