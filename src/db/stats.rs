@@ -8,10 +8,10 @@ use diesel::dsl::sql;
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Text};
 
-use super::schema::{arrivals, assistance, job_referrals, migrants};
+use super::schema::{arrivals, assistance, job_referrals, migrants, study_applications};
 use super::scope;
 use super::DbConnection;
-use crate::policy::RowFilter;
+use crate::policy::{RowFilter, RowScope};
 use crate::stats::dimension::{Dimension, GUATEMALA_UTC_OFFSET_HOURS};
 
 /// One grouped count: raw row value, column key, how many.
@@ -122,4 +122,33 @@ pub fn referrals(conn: &mut DbConnection, q: &Query<'_>) -> QueryResult<Vec<Coun
         ))
         .group_by(sql::<Text>("1, 2"))
         .load(conn)
+}
+
+/// Where a study application stands (stored `ApplicationStatus` values).
+const APPLICATION_SQL: &str = "CASE study_applications.status \
+     WHEN 'SUBMITTED' THEN 'PENDING' WHEN 'REJECTED' THEN 'NOT_ADMITTED' \
+     ELSE study_applications.status END";
+
+/// Study applications submitted in the period, by where they stand. A
+/// university counts only applications to its own programmes: no other
+/// university's applications exist for it, not even as a number.
+pub fn applications(conn: &mut DbConnection, q: &Query<'_>) -> QueryResult<Vec<Count>> {
+    let row = row_sql(conn, q.by, "study_applications.created_at");
+    let mut query = study_applications::table
+        .inner_join(migrants::table)
+        .filter(study_applications::created_at.ge(q.start))
+        .filter(study_applications::created_at.lt(q.end))
+        .filter(scope::followed(q.rows, q.start, q.end))
+        .select((
+            sql::<Text>(&row),
+            sql::<Text>(APPLICATION_SQL),
+            sql::<BigInt>("COUNT(*)"),
+        ))
+        .group_by(sql::<Text>("1, 2"))
+        .into_boxed();
+    if q.rows.scope == RowScope::EducationConsent {
+        query =
+            query.filter(study_applications::university_code.eq(q.rows.institution_code.clone()));
+    }
+    query.load(conn)
 }

@@ -61,7 +61,7 @@ pub struct StatsTable(Table);
 
 #[Object]
 impl StatsTable {
-    /// The family: `arrivals`, `assistanceCoverage`, `placements`.
+    /// The family: `arrivals`, `assistanceCoverage`, `placements`, `admissions`.
     async fn figure(&self) -> &str {
         self.0.figure
     }
@@ -165,6 +165,13 @@ impl Stats {
     /// per referral, the programme's published figure).
     async fn placements(&self, ctx: &Context<'_>) -> Result<StatsTable> {
         self.table(ctx, &figures::PLACEMENTS).await
+    }
+
+    /// University applications made in the period by where they stand
+    /// (`rate`: enrolled per application). A university counts only
+    /// applications to its own programmes.
+    async fn admissions(&self, ctx: &Context<'_>) -> Result<StatsTable> {
+        self.table(ctx, &figures::ADMISSIONS).await
     }
 }
 

@@ -68,5 +68,22 @@ pub const PLACEMENTS: Figure = Figure {
     count: stats::referrals,
 };
 
+/// University applications made in the period and where they stand:
+/// admissions and enrolments (`rate`: enrolled per application).
+pub const ADMISSIONS: Figure = Figure {
+    name: "admissions",
+    title: "University applications, admissions and enrolments",
+    column_dimension: "APPLICATION_OUTCOME",
+    columns: &[
+        ("PENDING", "Awaiting a decision"),
+        ("ADMITTED", "Admitted, not yet enrolled"),
+        ("ENROLLED", "Enrolled"),
+        ("NOT_ADMITTED", "Not admitted"),
+        ("WITHDRAWN", "Withdrew after admission"),
+    ],
+    rate_column: Some("ENROLLED"),
+    count: stats::applications,
+};
+
 /// Every published family, in output order (GraphQL fields and CSV).
-pub const ALL: [&Figure; 3] = [&ARRIVALS, &ASSISTANCE_COVERAGE, &PLACEMENTS];
+pub const ALL: [&Figure; 4] = [&ARRIVALS, &ASSISTANCE_COVERAGE, &PLACEMENTS, &ADMISSIONS];

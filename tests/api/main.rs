@@ -34,5 +34,6 @@ mod seed;
 mod skills;
 mod skills_migration;
 mod stats;
+mod stats_admissions;
 mod subject;
 mod subscriptions;
