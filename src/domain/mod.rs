@@ -1,6 +1,7 @@
 //! Domain types: validated values and the vocabulary of the programme.
 
 pub mod cui;
+pub mod enterprise;
 pub mod geography;
 pub mod institution;
 pub mod isco;
@@ -11,3 +12,4 @@ pub mod money;
 pub mod nit;
 pub mod person;
 pub mod phone;
+pub mod training;
