@@ -3,7 +3,11 @@
 //! audit, all inside the one transaction `graphql::write::audited` opens.
 //! Resolvers validate input shape and call these.
 
+pub mod course_matching;
+pub mod courses;
 pub mod employers;
+pub mod enrolments;
+pub mod enterprise;
 pub mod matching;
 pub mod referrals;
 pub mod vacancies;
