@@ -20,6 +20,9 @@ pub const PERSONAL_TABLES: &[(&str, &str)] = &[
     ("migrant_languages", "migrant_id"),
     ("migrant_certifications", "migrant_id"),
     ("job_referrals", "migrant_id"),
+    ("training_enrolments", "migrant_id"),
+    ("enterprise_projects", "migrant_id"),
+    ("enterprise_project_notes", "migrant_id"),
 ];
 
 #[derive(QueryableByName)]

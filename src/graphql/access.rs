@@ -173,6 +173,7 @@ visibility!(
     sees_protection => Protection,
     sees_consent => Consent,
     sees_employment => Employment,
+    sees_enterprise => Enterprise,
 );
 
 #[cfg(test)]

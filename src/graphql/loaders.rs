@@ -10,6 +10,9 @@ use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
 use crate::db::arrivals::{self, ArrivalRow};
 use crate::db::assistance::{self, AssistanceRow};
 use crate::db::consents::{self, ConsentRow};
+use crate::db::courses::CourseRow;
+use crate::db::enrolments::{self, EnrolmentRow};
+use crate::db::enterprise::{self, NoteRow, ProjectEventRow, ProjectRow};
 use crate::db::institutions::{self, InstitutionRow};
 use crate::db::reference::{self, DepartmentRow, MunicipalityRow};
 use crate::db::referrals::{self, ReferralRow};
@@ -34,6 +37,14 @@ pub struct AssistanceLoader(pub DbPool);
 pub struct SkillsLoader(pub DbPool);
 /// Loads the job referrals of migrants, by migrant id.
 pub struct ReferralsLoader(pub DbPool);
+/// Loads the training enrolments of migrants with their courses, by migrant id.
+pub struct EnrolmentsLoader(pub DbPool);
+/// Loads the enterprise projects of migrants, by migrant id.
+pub struct ProjectsLoader(pub DbPool);
+/// Loads the follow-up notes of enterprise projects, by project id.
+pub struct ProjectNotesLoader(pub DbPool);
+/// Loads the moves of enterprise projects, by project id.
+pub struct ProjectEventsLoader(pub DbPool);
 /// Loads the consents of migrants, by migrant id; partners' loaders are
 /// built with their institution so they only ever see their own consents.
 pub struct ConsentsLoader {
@@ -173,6 +184,50 @@ impl Loader<String> for ReferralsLoader {
     }
 }
 
+impl Loader<String> for EnrolmentsLoader {
+    type Value = Vec<(EnrolmentRow, CourseRow)>;
+    type Error = AppError;
+
+    async fn load(&self, keys: &[String]) -> Result<HashMap<String, Self::Value>, AppError> {
+        let ids = keys.to_vec();
+        let rows = db::run(&self.0, move |c| Ok(enrolments::for_migrants(c, &ids)?)).await?;
+        Ok(grouped(keys, rows, |(e, _)| e.migrant_id.clone()))
+    }
+}
+
+impl Loader<String> for ProjectsLoader {
+    type Value = Vec<ProjectRow>;
+    type Error = AppError;
+
+    async fn load(&self, keys: &[String]) -> Result<HashMap<String, Vec<ProjectRow>>, AppError> {
+        let ids = keys.to_vec();
+        let rows = db::run(&self.0, move |c| Ok(enterprise::for_migrants(c, &ids)?)).await?;
+        Ok(grouped(keys, rows, |r| r.migrant_id.clone()))
+    }
+}
+
+impl Loader<String> for ProjectNotesLoader {
+    type Value = Vec<NoteRow>;
+    type Error = AppError;
+
+    async fn load(&self, keys: &[String]) -> Result<HashMap<String, Vec<NoteRow>>, AppError> {
+        let ids = keys.to_vec();
+        let rows = db::run(&self.0, move |c| Ok(enterprise::notes_of(c, &ids)?)).await?;
+        Ok(grouped(keys, rows, |r| r.project_id.clone()))
+    }
+}
+
+impl Loader<String> for ProjectEventsLoader {
+    type Value = Vec<ProjectEventRow>;
+    type Error = AppError;
+
+    async fn load(&self, keys: &[String]) -> Result<HashMap<String, Self::Value>, AppError> {
+        let ids = keys.to_vec();
+        let rows = db::run(&self.0, move |c| Ok(enterprise::events_of(c, &ids)?)).await?;
+        Ok(grouped(keys, rows, |r| r.project_id.clone()))
+    }
+}
+
 /// A loader whose results are cached for the rest of the request.
 pub type Cached<T> = DataLoader<T, HashMapCache>;
 
@@ -196,6 +251,14 @@ pub struct Loaders {
     pub skills: Cached<SkillsLoader>,
     /// Job referrals of a migrant.
     pub referrals: Cached<ReferralsLoader>,
+    /// Training enrolments of a migrant, with their courses.
+    pub enrolments: Cached<EnrolmentsLoader>,
+    /// Enterprise projects of a migrant.
+    pub projects: Cached<ProjectsLoader>,
+    /// Follow-up notes of a project.
+    pub project_notes: Cached<ProjectNotesLoader>,
+    /// Moves of a project.
+    pub project_events: Cached<ProjectEventsLoader>,
 }
 
 fn cached<T: Loader<String>>(loader: T) -> Cached<T> {
@@ -219,6 +282,10 @@ impl Loaders {
             assistance: cached(AssistanceLoader(pool.clone())),
             skills: cached(SkillsLoader(pool.clone())),
             referrals: cached(ReferralsLoader(pool.clone())),
+            enrolments: cached(EnrolmentsLoader(pool.clone())),
+            projects: cached(ProjectsLoader(pool.clone())),
+            project_notes: cached(ProjectNotesLoader(pool.clone())),
+            project_events: cached(ProjectEventsLoader(pool.clone())),
         }
     }
 }
@@ -237,5 +304,9 @@ impl Loaders {
         self.assistance.clear::<String>();
         self.skills.clear::<String>();
         self.referrals.clear::<String>();
+        self.enrolments.clear::<String>();
+        self.projects.clear::<String>();
+        self.project_notes.clear::<String>();
+        self.project_events.clear::<String>();
     }
 }

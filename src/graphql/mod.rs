@@ -7,6 +7,7 @@ pub mod board;
 pub mod consent;
 pub mod cost;
 pub mod emergency;
+pub mod enterprise;
 pub mod events;
 pub mod flights;
 pub mod institutions;
@@ -31,6 +32,7 @@ pub mod sdl;
 pub mod skills;
 pub mod subject;
 pub mod subscriptions;
+pub mod training;
 pub mod visibility;
 pub mod write;
 
@@ -54,6 +56,10 @@ pub struct QueryRoot(
     labour::vacancies::VacancyQueryRoot,
     labour::matches::MatchQuery,
     labour::referrals::ReferralQuery,
+    training::courses::CourseQueryRoot,
+    training::enrolments::EnrolmentQuery,
+    training::matches::CourseMatchQuery,
+    enterprise::queries::ProjectQueryRoot,
     node::NodeQuery,
     emergency::EmergencyQuery,
     subject::SubjectQuery,
@@ -75,6 +81,9 @@ pub struct MutationRoot(
     labour::employers::EmployerMutation,
     labour::vacancies::VacancyMutation,
     labour::referrals::ReferralMutation,
+    training::courses::CourseMutation,
+    training::enrolments::EnrolmentMutation,
+    enterprise::mutations::ProjectMutation,
 );
 
 /// The executable schema type.

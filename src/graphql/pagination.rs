@@ -101,6 +101,25 @@ pub fn decode(cursor: &str) -> AppResult<Position> {
     }
 }
 
+/// The `(created_at, id)` position of an `after` cursor of a list kept in
+/// that order; `what` names the list in the error.
+pub fn after_time_id(
+    after: Option<String>,
+    what: &str,
+) -> AppResult<Option<(NaiveDateTime, String)>> {
+    if after.as_ref().is_some_and(|a| a.len() > 200) {
+        return Err(AppError::bad_input(
+            "after",
+            "not a cursor returned by this API",
+        ));
+    }
+    match after.as_deref().map(decode).transpose()? {
+        Some(Position::TimeId(t, id)) => Ok(Some((t, id))),
+        Some(_) => Err(AppError::bad_input("after", format!("not a {what} cursor"))),
+        None => Ok(None),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -59,7 +59,9 @@ pub struct UpdateEmployerInput {
     pub contact_email: Option<String>,
 }
 
-fn text(field: &str, raw: &str, min: usize, max: usize) -> AppResult<String> {
+/// A free-text field: whitespace collapsed, `min` to `max` characters, no
+/// control characters.
+pub fn text(field: &str, raw: &str, min: usize, max: usize) -> AppResult<String> {
     let value = raw.split_whitespace().collect::<Vec<_>>().join(" ");
     let n = value.chars().count();
     if n < min || n > max || raw.len() > max * 4 {
@@ -94,7 +96,8 @@ fn email(raw: &str) -> AppResult<String> {
     }
 }
 
-fn with_field<T>(field: &str, r: Result<T, String>) -> AppResult<T> {
+/// A domain parse error as `BAD_USER_INPUT` on `field`.
+pub fn with_field<T>(field: &str, r: Result<T, String>) -> AppResult<T> {
     r.map_err(|m| AppError::bad_input(field, m))
 }
 

@@ -111,7 +111,7 @@ fn needs(v: &VacancyRow) -> Needs {
 }
 
 /// What is known of a person, from their row and skill rows.
-fn profile(c: &CandidateRow, s: &SkillRows) -> Profile {
+pub(crate) fn profile(c: &CandidateRow, s: &SkillRows) -> Profile {
     Profile {
         occupations: (s.occupations.iter())
             .map(|o| (o.isco_code.clone(), o.years))
