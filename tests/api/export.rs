@@ -78,9 +78,18 @@ fn expected_mutations(role: Role) -> BTreeSet<String> {
     // and by universities (their own positions).
     let mintrab = role == Role::LabourOfficer;
     let posts = mintrab || role == Role::UniversityOfficer;
-    let table: [(&str, bool); 22] = [
+    let table: [(&str, bool); 30] = [
         ("referToVacancy", w(Slice::Employment)),
         ("moveReferral", w(Slice::Employment)),
+        // Courses are MINTRAB's; enrolments are EMPLOYMENT writes.
+        ("createTrainingCourse", mintrab),
+        ("updateTrainingCourse", mintrab),
+        ("cancelTrainingCourse", mintrab),
+        ("enrolInCourse", w(Slice::Employment)),
+        ("moveEnrolment", w(Slice::Employment)),
+        ("proposeEnterpriseProject", w(Slice::Enterprise)),
+        ("moveEnterpriseProject", w(Slice::Enterprise)),
+        ("addProjectNote", w(Slice::Enterprise)),
         ("createInstitution", role == Role::IomAdmin),
         ("setInstitutionActive", role == Role::IomAdmin),
         ("registerMigrant", w(Slice::Identity) && all_rows),
@@ -162,13 +171,18 @@ async fn each_role_exports_the_mutations_it_may_call() {
     assert_eq!(
         calls(Role::LabourOfficer),
         [
+            "cancelTrainingCourse",
             "closeVacancy",
             "createEmployer",
+            "createTrainingCourse",
+            "enrolInCourse",
+            "moveEnrolment",
             "moveReferral",
             "postVacancy",
             "referToVacancy",
             "updateEmployer",
             "updateMigrant",
+            "updateTrainingCourse",
             "updateVacancy"
         ]
     );
@@ -203,6 +217,13 @@ async fn subscriptions_queries_and_types_follow_the_role() {
         assert_eq!(queries.contains("employers"), labour, "{role:?}");
         assert_eq!(queries.contains("vacancyMatches"), labour, "{role:?}");
         assert_eq!(queries.contains("migrantMatches"), labour, "{role:?}");
+        assert_eq!(queries.contains("trainingCourses"), labour, "{role:?}");
+        let employment = policy::can_read(role, Slice::Employment);
+        assert_eq!(queries.contains("courseEnrolments"), employment, "{role:?}");
+        let matches = employment && policy::can_read(role, Slice::Skills);
+        assert_eq!(queries.contains("courseMatches"), matches, "{role:?}");
+        let enterprise = policy::can_read(role, Slice::Enterprise);
+        assert_eq!(queries.contains("enterpriseProjects"), enterprise, "{role:?}");
         // Types only the hidden operations use are gone too.
         let manifest = exported.contains("input ManifestRowInput {");
         assert_eq!(manifest, gate::import_manifest(role), "{role:?}");

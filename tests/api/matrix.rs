@@ -84,7 +84,7 @@ pub(crate) const DESIGN: [(&str, &str, [&str; 13]); 8] = [
 ];
 
 /// Each slice exposed on `Migrant` so far, with its fields.
-pub(crate) const FIELDS: [(&str, &[&str]); 10] = [
+pub(crate) const FIELDS: [(&str, &[&str]); 12] = [
     (
         "IDENTITY",
         &["givenNames", "familyNames", "birthDate", "sex"],
@@ -99,6 +99,8 @@ pub(crate) const FIELDS: [(&str, &[&str]); 10] = [
     ("HEALTH", &["health"]),
     ("ASSISTANCE", &["assistance"]),
     ("SKILLS", &["skills"]),
+    ("EMPLOYMENT", &["referrals", "trainingEnrolments"]),
+    ("ENTERPRISE", &["enterpriseProjects"]),
     ("PROTECTION", &["protection"]),
     ("CONSENT", &["consents"]),
 ];
@@ -107,7 +109,8 @@ const SELECTION: &str =
     "id version givenNames familyNames birthDate sex documentNumber passportNumber \
     phone address relativeName relativePhone originMunicipality { code department { code } } \
     arrivals { arrivedAt } previousReturns health { needsMedicalAttention } skills { occupations { years } } \
-    protection { doNotShare } assistance { kind } consents { purpose institution { code } }";
+    protection { doNotShare } assistance { kind } consents { purpose institution { code } } \
+    referrals { status } trainingEnrolments { status } enterpriseProjects { status }";
 
 fn cell(row: &[&str; 13], slice: &str) -> &'static str {
     let i = SLICES.iter().position(|s| *s == slice).unwrap();
