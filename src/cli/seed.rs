@@ -15,6 +15,7 @@ mod fleet;
 mod labour;
 mod people;
 mod qualifications;
+mod training;
 
 use std::time::Instant;
 
@@ -64,7 +65,7 @@ pub fn run(settings: &Settings, n: u32, seed: u64) -> Result<(), StartupError> {
             .map_err(|e| StartupError::Database(e.to_string()))?;
     }
     println!(
-        "seeded {} migrants, {} arrivals on {} flights, {} assistance records, {} consents, {} employers, {} vacancies in {:.1}s",
+        "seeded {} migrants, {} arrivals on {} flights, {} assistance records, {} consents, {} employers, {} vacancies, {} training courses, {} enrolments, {} enterprise projects in {:.1}s",
         counts.migrants,
         counts.arrivals,
         counts.flights,
@@ -72,6 +73,9 @@ pub fn run(settings: &Settings, n: u32, seed: u64) -> Result<(), StartupError> {
         counts.consents,
         counts.employers,
         counts.vacancies,
+        counts.courses,
+        counts.enrolments,
+        counts.projects,
         started.elapsed().as_secs_f64()
     );
     Ok(())
@@ -119,6 +123,12 @@ pub struct SeedCounts {
     pub employers: usize,
     /// Job vacancies posted.
     pub vacancies: usize,
+    /// Training courses.
+    pub courses: usize,
+    /// Training enrolments.
+    pub enrolments: usize,
+    /// Micro-enterprise projects.
+    pub projects: usize,
 }
 
 fn seed_all(conn: &mut DbConnection, n: usize, seed: u64, anchor: i64) -> AppResult<SeedCounts> {
@@ -132,11 +142,13 @@ fn seed_all(conn: &mut DbConnection, n: usize, seed: u64, anchor: i64) -> AppRes
     }
     let mut generator = Generator::new(seed, existing, anchor);
     let mut fleet = fleet::Fleet::new(conn, n)?;
+    let mut picker = training::Picker::new(seed, existing, anchor);
     let (mut batch, mut counts, mut left) = (Batch::default(), SeedCounts::default(), n);
     while left > 0 {
         let size = left.min(CHUNK);
         generator.fill(&mut batch, size);
         let help = fleet.assign(&mut batch);
+        picker.take(&batch);
         let new_flights = fleet.take_new();
         migrants::insert_many(conn, &batch.migrants)?;
         flights::insert(conn, &new_flights)?;
@@ -152,6 +164,7 @@ fn seed_all(conn: &mut DbConnection, n: usize, seed: u64, anchor: i64) -> AppRes
         left -= size;
     }
     seed_labour(conn, n, seed, anchor, &mut counts)?;
+    seed_training(conn, picker, n, &mut counts)?;
     crate::db::scope_counts::rebuild(conn)?;
     audit::append(conn, &[seed_event(n, seed)], crate::db::now())?;
     Ok(counts)
@@ -172,6 +185,24 @@ fn seed_labour(
     crate::db::vacancies::insert(conn, &vacancies)?;
     counts.employers = employers.len();
     counts.vacancies = vacancies.len();
+    Ok(())
+}
+
+/// Training courses, enrolments and enterprise projects of the people picked.
+fn seed_training(
+    conn: &mut DbConnection,
+    picker: training::Picker,
+    n: usize,
+    counts: &mut SeedCounts,
+) -> AppResult<()> {
+    let rows = picker.generate(n);
+    crate::db::courses::insert(conn, &rows.courses)?;
+    crate::db::enrolments::insert_many(conn, &rows.enrolments)?;
+    crate::db::enterprise::insert_many(conn, &rows.projects, &rows.events)?;
+    crate::db::enterprise::add_notes(conn, &rows.notes)?;
+    counts.courses = rows.courses.len();
+    counts.enrolments = rows.enrolments.len();
+    counts.projects = rows.projects.len();
     Ok(())
 }
 

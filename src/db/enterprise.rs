@@ -118,7 +118,14 @@ pub fn move_if(
 
 /// Adds a note.
 pub fn add_note(conn: &mut DbConnection, note: &NoteRow) -> QueryResult<()> {
-    diesel::insert_into(n::table).values(note).execute(conn)?;
+    add_notes(conn, std::slice::from_ref(note))
+}
+
+/// Adds notes, in batches.
+pub fn add_notes(conn: &mut DbConnection, notes: &[NoteRow]) -> QueryResult<()> {
+    for chunk in notes.chunks(500) {
+        crate::insert_batch!(conn, n::table, chunk)?;
+    }
     Ok(())
 }
 

@@ -223,7 +223,11 @@ async fn subscriptions_queries_and_types_follow_the_role() {
         let matches = employment && policy::can_read(role, Slice::Skills);
         assert_eq!(queries.contains("courseMatches"), matches, "{role:?}");
         let enterprise = policy::can_read(role, Slice::Enterprise);
-        assert_eq!(queries.contains("enterpriseProjects"), enterprise, "{role:?}");
+        assert_eq!(
+            queries.contains("enterpriseProjects"),
+            enterprise,
+            "{role:?}"
+        );
         // Types only the hidden operations use are gone too.
         let manifest = exported.contains("input ManifestRowInput {");
         assert_eq!(manifest, gate::import_manifest(role), "{role:?}");
