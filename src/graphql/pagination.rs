@@ -58,6 +58,11 @@ pub fn page_info(start: Option<&String>, end: Option<&String>, has_next_page: bo
     }
 }
 
+/// Page information of a page of `edges`, each with its `cursor`.
+pub fn page_info_of<E>(edges: &[E], cursor: impl Fn(&E) -> &String, more: bool) -> PageInfo {
+    page_info(edges.first().map(&cursor), edges.last().map(&cursor), more)
+}
+
 /// A keyset position: a timestamp and an id, or a sequence number.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Position {

@@ -90,18 +90,7 @@ pub fn advance(
     if row.version != expected {
         return Err(stale("enrolment", row.version));
     }
-    let from = EnrolmentStatus::from_stored(&row.status)
-        .ok_or_else(|| AppError::Internal("unknown enrolment status".into()))?;
-    if !from.may_move_to(to) {
-        return Err(AppError::bad_input(
-            "to",
-            format!(
-                "an enrolment moves forward only: {} → {} is not allowed",
-                from.stored(),
-                to.stored()
-            ),
-        ));
-    }
+    let from = super::forward("enrolment", &row.status, to, EnrolmentStatus::may_move_to)?;
     let now = db::now();
     if !enrolments::move_if(conn, id, expected, from.stored(), to.stored(), now)? {
         return Err(stale("enrolment", row.version + 1));

@@ -106,18 +106,7 @@ pub fn advance(
     if row.version != expected {
         return Err(stale("project", row.version));
     }
-    let from = ProjectStatus::from_stored(&row.status)
-        .ok_or_else(|| AppError::Internal("unknown project status".into()))?;
-    if !from.may_move_to(to) {
-        return Err(AppError::bad_input(
-            "to",
-            format!(
-                "a project moves forward only: {} → {} is not allowed",
-                from.stored(),
-                to.stored()
-            ),
-        ));
-    }
+    let from = super::forward("project", &row.status, to, ProjectStatus::may_move_to)?;
     let now = db::now();
     let funded_on = (to == ProjectStatus::Funded).then(|| now.date());
     if !enterprise::move_if(

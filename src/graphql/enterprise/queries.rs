@@ -6,11 +6,10 @@ use super::project::{project, EnterpriseProject};
 use crate::db::enterprise::{self, ProjectQuery};
 use crate::db::{self};
 use crate::domain::enterprise::ProjectStatus;
-use crate::domain::geography::MunicipalityCode;
 use crate::domain::person::StoredEnum;
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 use crate::graphql::access::{require_read, row_filter};
-use crate::graphql::labour::inputs::with_field;
+use crate::graphql::labour::inputs::place_filter;
 use crate::graphql::labour::with_people;
 use crate::graphql::pagination::{self, PageInfo, Position};
 use crate::graphql::pool;
@@ -29,18 +28,12 @@ pub struct EnterpriseProjectFilter {
 
 impl EnterpriseProjectFilter {
     fn validate(self) -> AppResult<ProjectQuery> {
-        let department = match self.department_code {
-            Some(d) if d.len() == 2 && d.bytes().all(|b| b.is_ascii_digit()) => Some(d),
-            Some(_) => return Err(AppError::bad_input("filter.departmentCode", "2 digits")),
-            None => None,
-        };
+        let (municipality_code, department_code) =
+            place_filter(self.municipality_code, self.department_code)?;
         Ok(ProjectQuery {
             status: self.status.map(|s| s.stored().to_string()),
-            municipality_code: (self.municipality_code.as_deref())
-                .map(|m| with_field("filter.municipalityCode", MunicipalityCode::parse(m)))
-                .transpose()?
-                .map(|m| m.as_str().to_string()),
-            department_code: department,
+            municipality_code,
+            department_code,
         })
     }
 }
@@ -107,11 +100,7 @@ impl ProjectQueryRoot {
                 node: project(ctx, r, m)?,
             });
         }
-        let page_info = pagination::page_info(
-            edges.first().map(|e| &e.cursor),
-            edges.last().map(|e| &e.cursor),
-            more,
-        );
+        let page_info = pagination::page_info_of(&edges, |e| &e.cursor, more);
         Ok(EnterpriseProjectConnection {
             edges,
             page_info,

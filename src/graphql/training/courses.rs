@@ -7,12 +7,11 @@ use async_graphql::{Context, InputObject, Object, Result, SimpleObject, ID};
 use super::course::{CreateTrainingCourseInput, TrainingCourse, UpdateTrainingCourseInput};
 use crate::db::courses::{self, CourseQuery};
 use crate::db::{self};
-use crate::domain::geography::MunicipalityCode;
 use crate::domain::isco::IscoGroup;
 use crate::domain::person::StoredEnum;
 use crate::domain::training::CourseStatus;
 use crate::error::{AppError, AppResult};
-use crate::graphql::labour::inputs::with_field;
+use crate::graphql::labour::inputs::{place_filter, with_field};
 use crate::graphql::labour::{checked_id, require};
 use crate::graphql::pagination::{self, PageInfo, Position};
 use crate::graphql::write::{audited, idem_key, AuditDraft};
@@ -41,22 +40,16 @@ pub struct TrainingCourseFilter {
 
 impl TrainingCourseFilter {
     fn validate(self) -> AppResult<CourseQuery> {
-        let department = match self.department_code {
-            Some(d) if d.len() == 2 && d.bytes().all(|b| b.is_ascii_digit()) => Some(d),
-            Some(_) => return Err(AppError::bad_input("filter.departmentCode", "2 digits")),
-            None => None,
-        };
+        let (municipality_code, department_code) =
+            place_filter(self.municipality_code, self.department_code)?;
         Ok(CourseQuery {
             status: self.status.map(|s| s.stored().to_string()),
             isco_prefix: (self.isco_code.as_deref())
                 .map(|c| with_field("filter.iscoCode", IscoGroup::parse(c)))
                 .transpose()?
                 .map(|g| g.as_str().to_string()),
-            municipality_code: (self.municipality_code.as_deref())
-                .map(|m| with_field("filter.municipalityCode", MunicipalityCode::parse(m)))
-                .transpose()?
-                .map(|m| m.as_str().to_string()),
-            department_code: department,
+            municipality_code,
+            department_code,
         })
     }
 }
@@ -115,11 +108,7 @@ impl CourseQueryRoot {
                 node: TrainingCourse::from(r),
             })
             .collect();
-        let page_info = pagination::page_info(
-            edges.first().map(|e| &e.cursor),
-            edges.last().map(|e| &e.cursor),
-            more,
-        );
+        let page_info = pagination::page_info_of(&edges, |e| &e.cursor, more);
         Ok(TrainingCourseConnection {
             edges,
             page_info,

@@ -161,11 +161,7 @@ impl EnrolmentQuery {
             let node = enrolment(ctx, r, course.clone(), m)?;
             edges.push(TrainingEnrolmentEdge { cursor, node });
         }
-        let page_info = pagination::page_info(
-            edges.first().map(|e| &e.cursor),
-            edges.last().map(|e| &e.cursor),
-            more,
-        );
+        let page_info = pagination::page_info_of(&edges, |e| &e.cursor, more);
         let status_counts = counts(raw);
         Ok(TrainingEnrolmentConnection {
             edges,
