@@ -17,6 +17,7 @@ mod labour;
 mod people;
 mod qualifications;
 mod studies;
+mod training;
 
 use std::time::Instant;
 
@@ -68,7 +69,7 @@ pub fn run(settings: &Settings, n: u32, seed: u64) -> Result<(), StartupError> {
             .map_err(|e| StartupError::Database(e.to_string()))?;
     }
     println!(
-        "seeded {} migrants, {} arrivals on {} flights, {} assistance records, {} consents, {} employers, {} vacancies, {} education records, {} programmes, {} study applications in {:.1}s",
+        "seeded {} migrants, {} arrivals on {} flights, {} assistance records, {} consents, {} employers, {} vacancies, {} education records, {} programmes, {} study applications, {} training courses, {} enrolments, {} enterprise projects in {:.1}s",
         counts.migrants,
         counts.arrivals,
         counts.flights,
@@ -79,6 +80,9 @@ pub fn run(settings: &Settings, n: u32, seed: u64) -> Result<(), StartupError> {
         counts.education,
         counts.programs,
         counts.applications,
+        counts.courses,
+        counts.enrolments,
+        counts.projects,
         started.elapsed().as_secs_f64()
     );
     Ok(())
@@ -132,6 +136,12 @@ pub struct SeedCounts {
     pub programs: usize,
     /// Study applications.
     pub applications: usize,
+    /// Training courses.
+    pub courses: usize,
+    /// Training enrolments.
+    pub enrolments: usize,
+    /// Micro-enterprise projects.
+    pub projects: usize,
 }
 
 fn seed_all(conn: &mut DbConnection, n: usize, seed: u64, anchor: i64) -> AppResult<SeedCounts> {
@@ -145,6 +155,7 @@ fn seed_all(conn: &mut DbConnection, n: usize, seed: u64, anchor: i64) -> AppRes
     }
     let mut generator = Generator::new(seed, existing, anchor);
     let mut fleet = fleet::Fleet::new(conn, n)?;
+    let mut picker = training::Picker::new(seed, existing, anchor);
     let (mut batch, mut counts, mut left) = (Batch::default(), SeedCounts::default(), n);
     let (mut catalogue, programs) = admissions::Catalogue::load_or_create(conn, seed, anchor)?;
     counts.programs = programs;
@@ -152,6 +163,7 @@ fn seed_all(conn: &mut DbConnection, n: usize, seed: u64, anchor: i64) -> AppRes
         let size = left.min(CHUNK);
         generator.fill(&mut batch, size);
         let help = fleet.assign(&mut batch);
+        picker.take(&batch);
         let new_flights = fleet.take_new();
         migrants::insert_many(conn, &batch.migrants)?;
         flights::insert(conn, &new_flights)?;
@@ -172,6 +184,7 @@ fn seed_all(conn: &mut DbConnection, n: usize, seed: u64, anchor: i64) -> AppRes
     }
     admissions::recount_seats(conn)?;
     seed_labour(conn, n, seed, anchor, &mut counts)?;
+    seed_training(conn, picker, n, &mut counts)?;
     crate::db::scope_counts::rebuild(conn)?;
     audit::append(conn, &[seed_event(n, seed)], crate::db::now())?;
     Ok(counts)
@@ -192,6 +205,24 @@ fn seed_labour(
     crate::db::vacancies::insert(conn, &vacancies)?;
     counts.employers = employers.len();
     counts.vacancies = vacancies.len();
+    Ok(())
+}
+
+/// Training courses, enrolments and enterprise projects of the people picked.
+fn seed_training(
+    conn: &mut DbConnection,
+    picker: training::Picker,
+    n: usize,
+    counts: &mut SeedCounts,
+) -> AppResult<()> {
+    let rows = picker.generate(n);
+    crate::db::courses::insert(conn, &rows.courses)?;
+    crate::db::enrolments::insert_many(conn, &rows.enrolments)?;
+    crate::db::enterprise::insert_many(conn, &rows.projects, &rows.events)?;
+    crate::db::enterprise::add_notes(conn, &rows.notes)?;
+    counts.courses = rows.courses.len();
+    counts.enrolments = rows.enrolments.len();
+    counts.projects = rows.projects.len();
     Ok(())
 }
 

@@ -303,6 +303,85 @@ diesel::joinable!(job_referrals -> migrants (migrant_id));
 diesel::joinable!(job_referrals -> job_vacancies (vacancy_id));
 
 diesel::table! {
+    training_courses (id) {
+        id -> Text,
+        name -> Text,
+        provider -> Text,
+        isco_code -> Text,
+        municipality_code -> Text,
+        department_code -> Text,
+        starts_on -> Date,
+        ends_on -> Date,
+        capacity -> Integer,
+        seats_taken -> Integer,
+        status -> Text,
+        version -> Integer,
+        created_by -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+diesel::table! {
+    training_enrolments (id) {
+        id -> Text,
+        migrant_id -> Text,
+        course_id -> Text,
+        status -> Text,
+        version -> Integer,
+        created_by -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+diesel::table! {
+    training_enrolment_events (enrolment_id, at) {
+        enrolment_id -> Text,
+        status -> Text,
+        by -> Text,
+        at -> Timestamp,
+    }
+}
+diesel::joinable!(training_enrolments -> migrants (migrant_id));
+diesel::joinable!(training_enrolments -> training_courses (course_id));
+diesel::table! {
+    enterprise_projects (id) {
+        id -> Text,
+        migrant_id -> Text,
+        activity -> Text,
+        isco_code -> Nullable<Text>,
+        municipality_code -> Nullable<Text>,
+        department_code -> Text,
+        grant_centavos -> BigInt,
+        status -> Text,
+        funded_on -> Nullable<Date>,
+        version -> Integer,
+        created_by -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+diesel::table! {
+    enterprise_project_events (project_id, at) {
+        project_id -> Text,
+        status -> Text,
+        by -> Text,
+        at -> Timestamp,
+    }
+}
+diesel::table! {
+    enterprise_project_notes (id) {
+        id -> Text,
+        project_id -> Text,
+        migrant_id -> Text,
+        note_date -> Date,
+        text -> Text,
+        created_by -> Text,
+        created_at -> Timestamp,
+    }
+}
+diesel::joinable!(enterprise_projects -> migrants (migrant_id));
+
+diesel::table! {
     education_records (id) {
         id -> Text,
         migrant_id -> Text,
@@ -395,6 +474,12 @@ diesel::allow_tables_to_appear_in_same_query!(
     program_intakes,
     study_applications,
     study_application_events,
+    training_courses,
+    training_enrolments,
+    training_enrolment_events,
+    enterprise_projects,
+    enterprise_project_events,
+    enterprise_project_notes,
     job_referrals,
     job_referral_events,
     institutions,

@@ -11,8 +11,8 @@ use super::consents::active_at;
 use super::emergency::Holder;
 use super::migrants::MigrantRow;
 use super::schema::{
-    arrivals, consents, emergency_accesses, migrant_certifications, migrant_languages,
-    migrant_occupations, migrants,
+    arrivals, consents, emergency_accesses, enterprise_projects, migrant_certifications,
+    migrant_languages, migrant_occupations, migrants,
 };
 use super::{DbConnection, MultiBackend};
 use crate::policy::{RowFilter, RowScope};
@@ -31,23 +31,40 @@ pub enum Shape {
     Count,
 }
 
-type Condition = Box<dyn BoxableExpression<migrants::table, MultiBackend, SqlType = Bool>>;
-
-/// An active consent of `purpose` to `institution` at `now` exists.
-fn has_active_consent(
-    institution: String,
-    purpose: &'static str,
-    now: NaiveDateTime,
-    shape: Shape,
-) -> Condition {
-    let active = consents::table
-        .filter(consents::institution_code.eq(institution))
-        .filter(consents::purpose.eq(purpose))
-        .filter(active_at(now));
-    match shape {
-        Shape::Page => Box::new(exists(active.filter(consents::migrant_id.eq(migrants::id)))),
-        Shape::Count => Box::new(migrants::id.eq_any(active.select(consents::migrant_id))),
-    }
+/// Applies the caller's row rule to a boxed query whose FROM clause holds
+/// `migrants` (alone, or joined with a table of person data). One macro,
+/// so the rule is spelled out once whatever the query's FROM clause: the
+/// migrants list and the lists of a slice's own records filter the same
+/// way.
+macro_rules! restrict_to_rows {
+    ($query:expr, $filter:expr, $shape:expr) => {{
+        let (q, f, shape): (_, &RowFilter, Shape) = ($query, $filter, $shape);
+        // Do-not-share records exist for IOM roles only, whatever the consents.
+        let shared = migrants::do_not_share.eq(false);
+        match f.scope {
+            RowScope::All => q,
+            RowScope::Nothing => q.filter(sql::<Bool>("1 = 0")),
+            RowScope::RecentArrivals => q
+                .filter(shared)
+                .filter(migrants::latest_arrival_at.ge(f.minex_cutoff))
+                .filter(migrants::latest_arrival_at.le(f.now)),
+            RowScope::EmploymentConsent | RowScope::EducationConsent => {
+                let purpose = f.scope.consent_purpose().unwrap_or("");
+                let active = consents::table
+                    .filter(consents::institution_code.eq(f.institution_code.clone()))
+                    .filter(consents::purpose.eq(purpose))
+                    .filter(active_at(f.now));
+                match shape {
+                    Shape::Page => q
+                        .filter(shared)
+                        .filter(exists(active.filter(consents::migrant_id.eq(migrants::id)))),
+                    Shape::Count => q
+                        .filter(shared)
+                        .filter(migrants::id.eq_any(active.select(consents::migrant_id))),
+                }
+            }
+        }
+    }};
 }
 
 /// The caller's rows: the only way to start a query of migrants.
@@ -57,22 +74,23 @@ pub fn visible(f: &RowFilter) -> ScopedMigrants<'static> {
 
 /// [`visible`], shaped for the query at hand (see [`Shape`]).
 pub fn visible_as(f: &RowFilter, shape: Shape) -> ScopedMigrants<'static> {
-    let q = migrants::table.into_boxed();
-    // Do-not-share records exist for IOM roles only, whatever the consents.
-    let shared = migrants::do_not_share.eq(false);
-    match f.scope {
-        RowScope::All => q,
-        RowScope::Nothing => q.filter(sql::<Bool>("1 = 0")),
-        RowScope::RecentArrivals => q
-            .filter(shared)
-            .filter(migrants::latest_arrival_at.ge(f.minex_cutoff))
-            .filter(migrants::latest_arrival_at.le(f.now)),
-        RowScope::EmploymentConsent | RowScope::EducationConsent => {
-            let purpose = f.scope.consent_purpose().unwrap_or("");
-            let consented = has_active_consent(f.institution_code.clone(), purpose, f.now, shape);
-            q.filter(shared).filter(consented)
-        }
-    }
+    restrict_to_rows!(migrants::table.into_boxed(), f, shape)
+}
+
+/// Micro-enterprise projects joined with their people, restricted to the
+/// caller's rows (the same rule as [`visible`]).
+pub type ScopedProjects<'a> = diesel::helper_types::IntoBoxed<
+    'a,
+    diesel::helper_types::InnerJoin<enterprise_projects::table, migrants::table>,
+    MultiBackend,
+>;
+
+/// The projects of the caller's rows: lists of ENTERPRISE records start here.
+pub fn visible_projects(f: &RowFilter) -> ScopedProjects<'static> {
+    let joined = enterprise_projects::table
+        .inner_join(migrants::table)
+        .into_boxed();
+    restrict_to_rows!(joined, f, Shape::Page)
 }
 
 /// The people a caller *followed* at some moment of `[start, end)`: the

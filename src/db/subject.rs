@@ -22,6 +22,9 @@ pub const PERSONAL_TABLES: &[(&str, &str)] = &[
     ("job_referrals", "migrant_id"),
     ("education_records", "migrant_id"),
     ("study_applications", "migrant_id"),
+    ("training_enrolments", "migrant_id"),
+    ("enterprise_projects", "migrant_id"),
+    ("enterprise_project_notes", "migrant_id"),
 ];
 
 #[derive(QueryableByName)]

@@ -1,6 +1,7 @@
 //! Domain types: validated values and the vocabulary of the programme.
 
 pub mod cui;
+pub mod enterprise;
 pub mod geography;
 pub mod institution;
 pub mod isco;
@@ -12,3 +13,4 @@ pub mod nit;
 pub mod person;
 pub mod phone;
 pub mod studies;
+pub mod training;

@@ -188,6 +188,7 @@ visibility!(
     sees_consent => Consent,
     sees_employment => Employment,
     sees_studies => Studies,
+    sees_enterprise => Enterprise,
 );
 
 #[cfg(test)]

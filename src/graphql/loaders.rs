@@ -11,6 +11,9 @@ use crate::db::applications::{self, ApplicationEventRow, ApplicationRow};
 use crate::db::arrivals::{self, ArrivalRow};
 use crate::db::assistance::{self, AssistanceRow};
 use crate::db::consents::{self, ConsentRow};
+use crate::db::courses::CourseRow;
+use crate::db::enrolments::{self, EnrolmentRow};
+use crate::db::enterprise::{self, NoteRow, ProjectEventRow, ProjectRow};
 use crate::db::institutions::{self, InstitutionRow};
 use crate::db::programs::{self, IntakeRow, ProgramRow};
 use crate::db::reference::{self, DepartmentRow, MunicipalityRow};
@@ -46,6 +49,14 @@ pub struct StudyApplicationsLoader {
     pool: DbPool,
     view: ApplicationView,
 }
+/// Loads the training enrolments of migrants with their courses, by migrant id.
+pub struct EnrolmentsLoader(pub DbPool);
+/// Loads the enterprise projects of migrants, by migrant id.
+pub struct ProjectsLoader(pub DbPool);
+/// Loads the follow-up notes of enterprise projects, by project id.
+pub struct ProjectNotesLoader(pub DbPool);
+/// Loads the moves of enterprise projects, by project id.
+pub struct ProjectEventsLoader(pub DbPool);
 /// Loads the consents of migrants, by migrant id; partners' loaders are
 /// built with their institution so they only ever see their own consents.
 pub struct ConsentsLoader {
@@ -240,6 +251,50 @@ impl Loader<String> for StudyApplicationsLoader {
     }
 }
 
+impl Loader<String> for EnrolmentsLoader {
+    type Value = Vec<(EnrolmentRow, CourseRow)>;
+    type Error = AppError;
+
+    async fn load(&self, keys: &[String]) -> Result<HashMap<String, Self::Value>, AppError> {
+        let ids = keys.to_vec();
+        let rows = db::run(&self.0, move |c| Ok(enrolments::for_migrants(c, &ids)?)).await?;
+        Ok(grouped(keys, rows, |(e, _)| e.migrant_id.clone()))
+    }
+}
+
+impl Loader<String> for ProjectsLoader {
+    type Value = Vec<ProjectRow>;
+    type Error = AppError;
+
+    async fn load(&self, keys: &[String]) -> Result<HashMap<String, Vec<ProjectRow>>, AppError> {
+        let ids = keys.to_vec();
+        let rows = db::run(&self.0, move |c| Ok(enterprise::for_migrants(c, &ids)?)).await?;
+        Ok(grouped(keys, rows, |r| r.migrant_id.clone()))
+    }
+}
+
+impl Loader<String> for ProjectNotesLoader {
+    type Value = Vec<NoteRow>;
+    type Error = AppError;
+
+    async fn load(&self, keys: &[String]) -> Result<HashMap<String, Vec<NoteRow>>, AppError> {
+        let ids = keys.to_vec();
+        let rows = db::run(&self.0, move |c| Ok(enterprise::notes_of(c, &ids)?)).await?;
+        Ok(grouped(keys, rows, |r| r.project_id.clone()))
+    }
+}
+
+impl Loader<String> for ProjectEventsLoader {
+    type Value = Vec<ProjectEventRow>;
+    type Error = AppError;
+
+    async fn load(&self, keys: &[String]) -> Result<HashMap<String, Self::Value>, AppError> {
+        let ids = keys.to_vec();
+        let rows = db::run(&self.0, move |c| Ok(enterprise::events_of(c, &ids)?)).await?;
+        Ok(grouped(keys, rows, |r| r.project_id.clone()))
+    }
+}
+
 /// A loader whose results are cached for the rest of the request.
 pub type Cached<T> = DataLoader<T, HashMapCache>;
 
@@ -270,6 +325,14 @@ pub struct Loaders {
     pub programs: Cached<ProgramsLoader>,
     /// Moves of a study application.
     pub application_events: Cached<ApplicationEventsLoader>,
+    /// Training enrolments of a migrant, with their courses.
+    pub enrolments: Cached<EnrolmentsLoader>,
+    /// Enterprise projects of a migrant.
+    pub projects: Cached<ProjectsLoader>,
+    /// Follow-up notes of a project.
+    pub project_notes: Cached<ProjectNotesLoader>,
+    /// Moves of a project.
+    pub project_events: Cached<ProjectEventsLoader>,
 }
 
 fn cached<T: Loader<String>>(loader: T) -> Cached<T> {
@@ -300,6 +363,10 @@ impl Loaders {
             }),
             programs: cached(ProgramsLoader(pool.clone())),
             application_events: cached(ApplicationEventsLoader(pool.clone())),
+            enrolments: cached(EnrolmentsLoader(pool.clone())),
+            projects: cached(ProjectsLoader(pool.clone())),
+            project_notes: cached(ProjectNotesLoader(pool.clone())),
+            project_events: cached(ProjectEventsLoader(pool.clone())),
         }
     }
 }
@@ -321,5 +388,9 @@ impl Loaders {
         self.study_applications.clear::<String>();
         self.programs.clear::<String>();
         self.application_events.clear::<String>();
+        self.enrolments.clear::<String>();
+        self.projects.clear::<String>();
+        self.project_notes.clear::<String>();
+        self.project_events.clear::<String>();
     }
 }

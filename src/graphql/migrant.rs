@@ -240,6 +240,50 @@ impl Migrant {
         Ok(Some(out))
     }
 
+    /// Training enrolments of this person, with their courses (EMPLOYMENT).
+    #[graphql(
+        visible = "sees_employment",
+        complexity = "super::cost::PER_PERSON * child_complexity + 1"
+    )]
+    async fn training_enrolments(
+        &self,
+        ctx: &Context<'_>,
+    ) -> Result<Option<Vec<super::training::enrolments::TrainingEnrolment>>> {
+        self.read(ctx, Slice::Employment)?;
+        let rows = super::loaders::of(ctx)?
+            .enrolments
+            .load_one(self.0.id.clone())
+            .await?
+            .unwrap_or_default();
+        let out = rows
+            .into_iter()
+            .map(|(e, c)| super::training::enrolments::enrolment(ctx, e, c, Some(self.clone())))
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(Some(out))
+    }
+
+    /// Micro-enterprise projects of this person (ENTERPRISE).
+    #[graphql(
+        visible = "sees_enterprise",
+        complexity = "super::cost::PER_PERSON * child_complexity + 1"
+    )]
+    async fn enterprise_projects(
+        &self,
+        ctx: &Context<'_>,
+    ) -> Result<Option<Vec<super::enterprise::project::EnterpriseProject>>> {
+        self.read(ctx, Slice::Enterprise)?;
+        let rows = super::loaders::of(ctx)?
+            .projects
+            .load_one(self.0.id.clone())
+            .await?
+            .unwrap_or_default();
+        let out = rows
+            .into_iter()
+            .map(|p| super::enterprise::project::project(ctx, p, Some(self.clone())))
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(Some(out))
+    }
+
     /// Vulnerability flags (PROTECTION).
     #[graphql(visible = "sees_protection")]
     async fn protection(&self, ctx: &Context<'_>) -> Result<Option<Protection>> {

@@ -7,6 +7,7 @@ pub mod board;
 pub mod consent;
 pub mod cost;
 pub mod emergency;
+pub mod enterprise;
 pub mod events;
 pub mod flights;
 pub mod institutions;
@@ -33,6 +34,7 @@ pub mod stats;
 pub mod studies;
 pub mod subject;
 pub mod subscriptions;
+pub mod training;
 pub mod visibility;
 pub mod write;
 
@@ -56,6 +58,10 @@ pub struct QueryRoot(
     labour::vacancies::VacancyQueryRoot,
     labour::matches::MatchQuery,
     labour::referrals::ReferralQuery,
+    training::courses::CourseQueryRoot,
+    training::enrolments::EnrolmentQuery,
+    training::matches::CourseMatchQuery,
+    enterprise::queries::ProjectQueryRoot,
     node::NodeQuery,
     emergency::EmergencyQuery,
     subject::SubjectQuery,
@@ -86,6 +92,9 @@ pub struct MutationRoot(
     studies::education::EducationMutation,
     studies::programs::ProgramMutation,
     studies::applications::ApplicationMutation,
+    training::courses::CourseMutation,
+    training::enrolments::EnrolmentMutation,
+    enterprise::mutations::ProjectMutation,
 );
 
 /// The executable schema type.

@@ -58,6 +58,11 @@ pub fn page_info(start: Option<&String>, end: Option<&String>, has_next_page: bo
     }
 }
 
+/// Page information of a page of `edges`, each with its `cursor`.
+pub fn page_info_of<E>(edges: &[E], cursor: impl Fn(&E) -> &String, more: bool) -> PageInfo {
+    page_info(edges.first().map(&cursor), edges.last().map(&cursor), more)
+}
+
 /// A keyset position: a timestamp and an id, or a sequence number.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Position {
@@ -98,6 +103,25 @@ pub fn decode(cursor: &str) -> AppResult<Position> {
         )),
         (Some("s"), Some(n), None) => Ok(Position::Seq(n.parse().map_err(|_| bad())?)),
         _ => Err(bad()),
+    }
+}
+
+/// The `(created_at, id)` position of an `after` cursor of a list kept in
+/// that order; `what` names the list in the error.
+pub fn after_time_id(
+    after: Option<String>,
+    what: &str,
+) -> AppResult<Option<(NaiveDateTime, String)>> {
+    if after.as_ref().is_some_and(|a| a.len() > 200) {
+        return Err(AppError::bad_input(
+            "after",
+            "not a cursor returned by this API",
+        ));
+    }
+    match after.as_deref().map(decode).transpose()? {
+        Some(Position::TimeId(t, id)) => Ok(Some((t, id))),
+        Some(_) => Err(AppError::bad_input("after", format!("not a {what} cursor"))),
+        None => Ok(None),
     }
 }
 

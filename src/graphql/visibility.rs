@@ -192,6 +192,42 @@ pub mod gate {
         policy::placement(role) != policy::Placement::Never
     }
 
+    /// `trainingCourses`, `trainingCourse`.
+    pub fn read_courses(role: Role) -> bool {
+        policy::course_access(role) != Access::None
+    }
+
+    /// `createTrainingCourse`, `updateTrainingCourse`, `cancelTrainingCourse`.
+    pub fn write_courses(role: Role) -> bool {
+        policy::course_access(role) == Access::ReadWrite
+    }
+
+    /// `enrolInCourse`, `moveEnrolment`: EMPLOYMENT writers, who must also
+    /// see the courses they enrol people in.
+    pub fn write_enrolments(role: Role) -> bool {
+        writes(role, &[Slice::Employment]) && read_courses(role)
+    }
+
+    /// `courseEnrolments`.
+    pub fn read_enrolments(role: Role) -> bool {
+        policy::can_read(role, Slice::Employment) && read_courses(role)
+    }
+
+    /// `courseMatches`.
+    pub fn match_courses(role: Role) -> bool {
+        policy::may_match_courses(role)
+    }
+
+    /// `proposeEnterpriseProject`, `moveEnterpriseProject`, `addProjectNote`.
+    pub fn write_enterprise(role: Role) -> bool {
+        writes(role, &[Slice::Enterprise])
+    }
+
+    /// `enterpriseProjects`.
+    pub fn read_enterprise(role: Role) -> bool {
+        policy::can_read(role, Slice::Enterprise)
+    }
+
     /// `arrivals`, `assistanceRecorded`: events about records the role sees.
     pub fn follow_records(role: Role) -> bool {
         policy::row_scope(role) != RowScope::Nothing
@@ -240,6 +276,13 @@ operation_visibility!(
     reads_studies => gate::read_studies,
     writes_studies => gate::write_studies,
     places_people => gate::place_people,
+    reads_courses => gate::read_courses,
+    writes_courses => gate::write_courses,
+    writes_enrolments => gate::write_enrolments,
+    reads_enrolments => gate::read_enrolments,
+    matches_courses => gate::match_courses,
+    writes_enterprise => gate::write_enterprise,
+    reads_enterprise => gate::read_enterprise,
 );
 
 #[cfg(test)]

@@ -1,6 +1,7 @@
-//! Who may read and manage employers and job vacancies. Neither holds
-//! personal data about migrants, so these are per-role grants with no row
-//! scope; the one condition (who may edit which vacancy) is here too.
+//! Who may read and manage employers, job vacancies and training courses.
+//! None of them holds personal data about migrants, so these are per-role
+//! grants with no row scope; the conditions (who may edit which vacancy,
+//! who may rank people for a course) are here too.
 
 use super::Access;
 use crate::domain::institution::Role;
@@ -81,6 +82,31 @@ pub fn matching(role: Role) -> Matching {
     }
 }
 
+/// Training courses: MINTRAB runs them (with providers such as INTECAP).
+/// A course holds no personal data, so IOM staff (who advise returnees)
+/// and universities (who support returnees' studies and can point people
+/// to a course) read them, like employers. MINEX and the auditor do not.
+pub fn course_access(role: Role) -> Access {
+    match role {
+        Role::LabourOfficer => Access::ReadWrite,
+        Role::IomAdmin | Role::IomCaseworker | Role::IomReception | Role::UniversityOfficer => {
+            Access::Read
+        }
+        Role::ForeignAffairsOfficer | Role::Auditor => Access::None,
+    }
+}
+
+/// Who may rank people for a course (`courseMatches`): a score reads
+/// SKILLS, and leaving out the people already enrolled discloses
+/// EMPLOYMENT, so the role must read both, and read courses: MINTRAB and
+/// IOM administrators and caseworkers. The people are always the caller's
+/// own rows (`db::scope`).
+pub fn may_match_courses(role: Role) -> bool {
+    super::can_read(role, super::Slice::Skills)
+        && super::can_read(role, super::Slice::Employment)
+        && course_access(role) != Access::None
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -106,5 +132,12 @@ mod tests {
         assert_eq!(matching(Role::UniversityOfficer), Matching::OwnVacancies);
         assert_eq!(matching(Role::ForeignAffairsOfficer), Matching::Never);
         assert_eq!(matching(Role::Auditor), Matching::Never);
+        assert_eq!(course_access(Role::LabourOfficer), Access::ReadWrite);
+        assert_eq!(course_access(Role::UniversityOfficer), Access::Read);
+        assert_eq!(course_access(Role::ForeignAffairsOfficer), Access::None);
+        assert!(may_match_courses(Role::LabourOfficer));
+        assert!(may_match_courses(Role::IomCaseworker));
+        assert!(!may_match_courses(Role::IomReception));
+        assert!(!may_match_courses(Role::UniversityOfficer));
     }
 }

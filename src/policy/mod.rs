@@ -11,8 +11,8 @@ mod rows;
 mod stats;
 mod studies;
 pub use labour::{
-    employer_access, matching, may_edit_vacancy, vacancy_access, vacancy_posting, Matching,
-    VacancyPosting,
+    course_access, employer_access, matching, may_edit_vacancy, may_match_courses, vacancy_access,
+    vacancy_posting, Matching, VacancyPosting,
 };
 pub use rows::{
     all_rows, consent_is_active, consent_view, row_scope, AllRows, ConsentView, RowFilter, RowScope,

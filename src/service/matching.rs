@@ -20,6 +20,8 @@ pub mod points {
     pub const SAME_MINOR: i32 = 25;
     /// Worked in its sub-major group (two digits).
     pub const SAME_SUB_MAJOR: i32 = 15;
+    /// Worked in its major group (one digit; course targets only).
+    pub const SAME_MAJOR: i32 = 8;
     /// Per year in that best occupation, up to [`MAX_YEARS`].
     pub const PER_YEAR: i32 = 2;
     /// Years counted at most.
@@ -49,6 +51,8 @@ pub enum MatchReasonKind {
     OccupationMinor,
     /// Worked in the vacancy's sub-major group.
     OccupationSubMajor,
+    /// Worked in a course's target major group (one digit).
+    OccupationMajor,
     /// Years in that occupation.
     Experience,
     /// Education at or above the minimum.
@@ -125,14 +129,16 @@ pub struct Profile {
     pub department_code: Option<String>,
 }
 
-fn title(code: &str) -> String {
+/// A code with its title, for details (`7112 Bricklayers…`).
+pub fn title(code: &str) -> String {
     match isco::lookup(code) {
         Some(o) => format!("{code} {}", o.title),
         None => code.to_string(),
     }
 }
 
-fn shared_prefix(a: &str, b: &str) -> usize {
+/// How many leading digits two codes share.
+pub fn shared_prefix(a: &str, b: &str) -> usize {
     a.bytes().zip(b.bytes()).take_while(|(x, y)| x == y).count()
 }
 
@@ -245,24 +251,35 @@ pub fn score(needs: &Needs, p: &Profile) -> Option<Scored> {
             }
         }
     }
-    if p.municipality_code.as_deref() == Some(needs.municipality_code.as_str()) {
-        reasons.push(Reason {
-            kind: MatchReasonKind::SameMunicipality,
-            points: points::SAME_MUNICIPALITY,
-            detail: format!(
-                "lives in the job's municipality {}",
-                needs.municipality_code
-            ),
-        });
-    } else if p.department_code.as_deref() == Some(needs.department_code.as_str()) {
-        reasons.push(Reason {
-            kind: MatchReasonKind::SameDepartment,
-            points: points::SAME_DEPARTMENT,
-            detail: format!("lives in the job's department {}", needs.department_code),
-        });
-    }
+    reasons.extend(place(
+        &needs.municipality_code,
+        &needs.department_code,
+        p,
+        "job",
+    ));
     let score = reasons.iter().map(|r| r.points).sum();
     Some(Scored { score, reasons })
+}
+
+/// The place reason of a person for something in `municipality` (of
+/// `department`): same municipality, else same department, else none.
+/// `what` names the thing in the detail ("job", "course").
+pub fn place(municipality: &str, department: &str, p: &Profile, what: &str) -> Option<Reason> {
+    if p.municipality_code.as_deref() == Some(municipality) {
+        Some(Reason {
+            kind: MatchReasonKind::SameMunicipality,
+            points: points::SAME_MUNICIPALITY,
+            detail: format!("lives in the {what}'s municipality {municipality}"),
+        })
+    } else if p.department_code.as_deref() == Some(department) {
+        Some(Reason {
+            kind: MatchReasonKind::SameDepartment,
+            points: points::SAME_DEPARTMENT,
+            detail: format!("lives in the {what}'s department {department}"),
+        })
+    } else {
+        None
+    }
 }
 
 /// Orders scored items best first: score descending, then id ascending.

@@ -67,18 +67,7 @@ pub fn advance(
     if row.version != expected {
         return Err(stale("referral", row.version));
     }
-    let from = ReferralStatus::from_stored(&row.status)
-        .ok_or_else(|| AppError::Internal("unknown referral status".into()))?;
-    if !from.may_move_to(to) {
-        return Err(AppError::bad_input(
-            "to",
-            format!(
-                "a referral moves forward only: {} → {} is not allowed",
-                from.stored(),
-                to.stored()
-            ),
-        ));
-    }
+    let from = super::forward("referral", &row.status, to, ReferralStatus::may_move_to)?;
     let now = db::now();
     if to == ReferralStatus::Hired && !referrals::take_opening(conn, &row.vacancy_id, now)? {
         return Err(AppError::Conflict("the vacancy has no opening left".into()));

@@ -9,8 +9,9 @@ use diesel::prelude::*;
 
 use crate::db::consents::ConsentRow;
 use crate::db::schema::{
-    arrivals, assistance, consents, emergency_accesses, erasures, migrant_certifications,
-    migrant_languages, migrant_occupations, migrants,
+    arrivals, assistance, consents, emergency_accesses, enterprise_project_notes,
+    enterprise_projects, erasures, migrant_certifications, migrant_languages, migrant_occupations,
+    migrants,
 };
 use crate::db::{scope_counts, DbConnection};
 use crate::error::{AppError, AppResult};
@@ -47,10 +48,10 @@ pub fn erase(conn: &mut DbConnection, e: &Erasure<'_>) -> AppResult<()> {
         .optional()?
         .ok_or(AppError::NotFound("migrant"))?;
     revoke_consents(conn, e)?;
-    // Job referrals and study applications stay as they are: they hold
-    // only ids, a status, amounts and dates (placement statistics), and
-    // with every consent revoked no partner can open the person behind
-    // them any more.
+    // Job referrals, study applications and training enrolments stay as
+    // they are: they hold only ids, a status, amounts and dates (placement,
+    // admission and training statistics), and with every consent revoked
+    // no partner can open the person behind them any more.
     pseudonymise_person(conn, e.migrant_id, birth)?;
     coarsen_events(conn, e.migrant_id)?;
     diesel::insert_into(erasures::table)
@@ -154,5 +155,23 @@ fn coarsen_events(conn: &mut DbConnection, id: &str) -> AppResult<()> {
     diesel::update(emergency_accesses::table.filter(emergency_accesses::migrant_id.eq(id)))
         .set(emergency_accesses::reason.eq(ERASED))
         .execute(conn)?;
+    coarsen_projects(conn, id)
+}
+
+/// Enterprise projects keep status, dates, grant and department (the
+/// programme's statistics); the free-text activity, the municipality and
+/// the text of every follow-up note go (the notes' dates stay).
+fn coarsen_projects(conn: &mut DbConnection, id: &str) -> AppResult<()> {
+    diesel::update(enterprise_projects::table.filter(enterprise_projects::migrant_id.eq(id)))
+        .set((
+            enterprise_projects::activity.eq(ERASED),
+            enterprise_projects::municipality_code.eq(None::<String>),
+        ))
+        .execute(conn)?;
+    diesel::update(
+        enterprise_project_notes::table.filter(enterprise_project_notes::migrant_id.eq(id)),
+    )
+    .set(enterprise_project_notes::text.eq(ERASED))
+    .execute(conn)?;
     Ok(())
 }

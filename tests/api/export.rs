@@ -79,7 +79,7 @@ fn expected_mutations(role: Role) -> BTreeSet<String> {
     let mintrab = role == Role::LabourOfficer;
     let posts = mintrab || role == Role::UniversityOfficer;
     let university = role == Role::UniversityOfficer;
-    let table: [(&str, bool); 30] = [
+    let table: [(&str, bool); 38] = [
         ("referToVacancy", w(Slice::Employment)),
         ("recordEducation", w(Slice::Skills)),
         ("updateEducation", w(Slice::Skills)),
@@ -90,6 +90,15 @@ fn expected_mutations(role: Role) -> BTreeSet<String> {
         ("submitStudyApplication", w(Slice::Studies)),
         ("moveStudyApplication", w(Slice::Studies)),
         ("moveReferral", w(Slice::Employment)),
+        // Courses are MINTRAB's; enrolments are EMPLOYMENT writes.
+        ("createTrainingCourse", mintrab),
+        ("updateTrainingCourse", mintrab),
+        ("cancelTrainingCourse", mintrab),
+        ("enrolInCourse", w(Slice::Employment)),
+        ("moveEnrolment", w(Slice::Employment)),
+        ("proposeEnterpriseProject", w(Slice::Enterprise)),
+        ("moveEnterpriseProject", w(Slice::Enterprise)),
+        ("addProjectNote", w(Slice::Enterprise)),
         ("createInstitution", role == Role::IomAdmin),
         ("setInstitutionActive", role == Role::IomAdmin),
         ("registerMigrant", w(Slice::Identity) && all_rows),
@@ -171,8 +180,12 @@ async fn each_role_exports_the_mutations_it_may_call() {
     assert_eq!(
         calls(Role::LabourOfficer),
         [
+            "cancelTrainingCourse",
             "closeVacancy",
             "createEmployer",
+            "createTrainingCourse",
+            "enrolInCourse",
+            "moveEnrolment",
             "moveReferral",
             "postVacancy",
             "recordEducation",
@@ -181,6 +194,7 @@ async fn each_role_exports_the_mutations_it_may_call() {
             "updateEducation",
             "updateEmployer",
             "updateMigrant",
+            "updateTrainingCourse",
             "updateVacancy"
         ]
     );
@@ -247,6 +261,17 @@ async fn subscriptions_queries_and_types_follow_the_role() {
             "{role:?}"
         );
         assert_eq!(subs.contains("studiesUpdates"), studies, "{role:?}");
+        assert_eq!(queries.contains("trainingCourses"), labour, "{role:?}");
+        let employment = policy::can_read(role, Slice::Employment);
+        assert_eq!(queries.contains("courseEnrolments"), employment, "{role:?}");
+        let matches = employment && policy::can_read(role, Slice::Skills);
+        assert_eq!(queries.contains("courseMatches"), matches, "{role:?}");
+        let enterprise = policy::can_read(role, Slice::Enterprise);
+        assert_eq!(
+            queries.contains("enterpriseProjects"),
+            enterprise,
+            "{role:?}"
+        );
         // Types only the hidden operations use are gone too.
         let manifest = exported.contains("input ManifestRowInput {");
         assert_eq!(manifest, gate::import_manifest(role), "{role:?}");

@@ -84,7 +84,7 @@ pub(crate) const DESIGN: [(&str, &str, [&str; 13]); 8] = [
 ];
 
 /// Each slice exposed on `Migrant` so far, with its fields.
-pub(crate) const FIELDS: [(&str, &[&str]); 11] = [
+pub(crate) const FIELDS: [(&str, &[&str]); 13] = [
     (
         "IDENTITY",
         &["givenNames", "familyNames", "birthDate", "sex"],
@@ -100,6 +100,8 @@ pub(crate) const FIELDS: [(&str, &[&str]); 11] = [
     ("ASSISTANCE", &["assistance"]),
     ("SKILLS", &["skills"]),
     ("STUDIES", &["studyApplications"]),
+    ("EMPLOYMENT", &["referrals", "trainingEnrolments"]),
+    ("ENTERPRISE", &["enterpriseProjects"]),
     ("PROTECTION", &["protection"]),
     ("CONSENT", &["consents"]),
 ];
@@ -108,7 +110,8 @@ const SELECTION: &str =
     "id version givenNames familyNames birthDate sex documentNumber passportNumber \
     phone address relativeName relativePhone originMunicipality { code department { code } } \
     arrivals { arrivedAt } previousReturns health { needsMedicalAttention } skills { occupations { years } educationHistory { id } } studyApplications { id } \
-    protection { doNotShare } assistance { kind } consents { purpose institution { code } }";
+    protection { doNotShare } assistance { kind } consents { purpose institution { code } } \
+    referrals { status } trainingEnrolments { status } enterpriseProjects { status }";
 
 fn cell(row: &[&str; 13], slice: &str) -> &'static str {
     let i = SLICES.iter().position(|s| *s == slice).unwrap();

@@ -96,7 +96,26 @@ fn email(raw: &str) -> AppResult<String> {
     }
 }
 
-fn with_field<T>(field: &str, r: Result<T, String>) -> AppResult<T> {
+/// The place filters of a list (`filter.municipalityCode`,
+/// `filter.departmentCode`), validated.
+pub fn place_filter(
+    municipality: Option<String>,
+    department: Option<String>,
+) -> AppResult<(Option<String>, Option<String>)> {
+    let municipality = (municipality.as_deref())
+        .map(|m| with_field("filter.municipalityCode", MunicipalityCode::parse(m)))
+        .transpose()?
+        .map(|m| m.as_str().to_string());
+    let department = match department {
+        Some(d) if d.len() == 2 && d.bytes().all(|b| b.is_ascii_digit()) => Some(d),
+        Some(_) => return Err(AppError::bad_input("filter.departmentCode", "2 digits")),
+        None => None,
+    };
+    Ok((municipality, department))
+}
+
+/// A domain parse error as `BAD_USER_INPUT` on `field`.
+pub fn with_field<T>(field: &str, r: Result<T, String>) -> AppResult<T> {
     r.map_err(|m| AppError::bad_input(field, m))
 }
 

@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 use async_graphql::{Context, Object, Result, SimpleObject, ID};
 
+use super::checked_id;
 use super::vacancy::JobVacancy;
 use crate::db::matching::{self, CandidateRow};
 use crate::db::skills::SkillRows;
@@ -21,8 +22,6 @@ use crate::graphql::{caller, cost, pool, prefetch};
 use crate::policy::{self, Matching, RowFilter};
 use crate::service::matching::{self as scoring, MatchReasonKind, Needs, Profile, Scored};
 
-/// Longest id accepted (UUIDs are 36 characters).
-const MAX_ID: usize = 64;
 /// Longest cursor accepted.
 const MAX_CURSOR: usize = 200;
 
@@ -111,7 +110,7 @@ fn needs(v: &VacancyRow) -> Needs {
 }
 
 /// What is known of a person, from their row and skill rows.
-fn profile(c: &CandidateRow, s: &SkillRows) -> Profile {
+pub(crate) fn profile(c: &CandidateRow, s: &SkillRows) -> Profile {
     Profile {
         occupations: (s.occupations.iter())
             .map(|o| (o.isco_code.clone(), o.years))
@@ -128,16 +127,6 @@ fn profile(c: &CandidateRow, s: &SkillRows) -> Profile {
         municipality_code: c.origin_municipality_code.clone(),
         department_code: c.origin_department_code.clone(),
     }
-}
-
-fn checked_id(raw: String, field: &str) -> AppResult<String> {
-    if raw.chars().count() > MAX_ID {
-        return Err(AppError::bad_input(
-            field,
-            format!("at most {MAX_ID} characters"),
-        ));
-    }
-    Ok(raw)
 }
 
 /// The caller's matching right, refusing roles without one.
@@ -183,7 +172,8 @@ fn matchable(
     Ok(v)
 }
 
-type Ranked = Vec<(Scored, String, ())>;
+/// Scored people: score, person id, nothing else.
+pub(crate) type Ranked = Vec<(Scored, String, ())>;
 
 /// Scores the vacancy's candidates among `rows`, best first.
 fn rank_candidates(c: &mut DbConnection, rows: &RowFilter, v: &VacancyRow) -> AppResult<Ranked> {
@@ -208,6 +198,103 @@ fn rank_candidates(c: &mut DbConnection, rows: &RowFilter, v: &VacancyRow) -> Ap
     Ok(ranked)
 }
 
+/// The part of `after` a ranked page starts behind: (score, id).
+fn match_after(after: Option<String>) -> AppResult<Option<(i64, String)>> {
+    if after.as_ref().is_some_and(|a| a.len() > MAX_CURSOR) {
+        return Err(AppError::bad_input(
+            "after",
+            "not a cursor returned by this API",
+        ));
+    }
+    match after.as_deref().map(pagination::decode).transpose()? {
+        Some(Position::ScoreId(s, id)) => Ok(Some((s, id))),
+        Some(_) => Err(AppError::bad_input("after", "not a match cursor")),
+        None => Ok(None),
+    }
+}
+
+/// The page of `ranked` after `after`, and whether more follow.
+fn cut_after(
+    ranked: Ranked,
+    after: Option<(i64, String)>,
+    limit: i64,
+) -> (Vec<(Scored, String)>, bool) {
+    let rest: Vec<(Scored, String)> = ranked
+        .into_iter()
+        .filter(|(s, id, _)| match &after {
+            Some((as_, aid)) => {
+                i64::from(s.score) < *as_ || (i64::from(s.score) == *as_ && id > aid)
+            }
+            None => true,
+        })
+        .take(usize::try_from(limit + 1).unwrap_or(0))
+        .map(|(s, id, _)| (s, id))
+        .collect();
+    pagination::cut(rest, limit)
+}
+
+/// One page of the people `rank` scores among the caller's rows (best
+/// first, then by id), shared by `vacancyMatches` and `courseMatches`:
+/// the page's full rows come through the scoped query again, their nested
+/// fields are prefetched, and every score is logged as a read.
+pub(crate) async fn ranked_page<F>(
+    ctx: &Context<'_>,
+    first: Option<i32>,
+    after: Option<String>,
+    rank: F,
+) -> Result<(Vec<VacancyMatchEdge>, PageInfo, i64)>
+where
+    F: FnOnce(&mut DbConnection, &RowFilter) -> AppResult<Ranked> + Send + 'static,
+{
+    let limit = pagination::limit(ctx, first)?;
+    let after = match_after(after)?;
+    let rows = row_filter_of(ctx)?;
+    let plan = prefetch::plan(
+        ctx,
+        ctx.look_ahead()
+            .field("edges")
+            .field("node")
+            .field("migrant"),
+    )?;
+    let (page, more, total, nested) = db::run(pool(ctx)?, move |c| {
+        let ranked = rank(c, &rows)?;
+        let total = ranked.len() as i64;
+        let (page, more) = cut_after(ranked, after, limit);
+        let ids: Vec<String> = page.iter().map(|(_, id)| id.clone()).collect();
+        let full = matching::rows_of(c, &rows, &ids)?;
+        let nested = plan.load(c, &full)?;
+        let mut by_id: HashMap<String, _> = full.into_iter().map(|r| (r.id.clone(), r)).collect();
+        let page: Vec<_> = page
+            .into_iter()
+            .filter_map(|(s, id)| by_id.remove(&id).map(|r| (s, r)))
+            .collect();
+        Ok((page, more, total, nested))
+    })
+    .await?;
+    let loaders = crate::graphql::loaders::of(ctx)
+        .map_err(|_| AppError::Internal("loaders missing".into()))?;
+    nested.feed(loaders).await;
+    let mut edges = Vec::with_capacity(page.len());
+    for (s, row) in page {
+        let (score, reasons) = reasons(s);
+        log_reads(ctx, &row.id, &reasons)?;
+        edges.push(VacancyMatchEdge {
+            cursor: pagination::encode(&Position::ScoreId(i64::from(score), row.id.clone())),
+            node: CandidateMatch {
+                migrant: Migrant(Arc::new(row)),
+                score,
+                reasons,
+            },
+        });
+    }
+    let page_info = pagination::page_info(
+        edges.first().map(|e| &e.cursor),
+        edges.last().map(|e| &e.cursor),
+        more,
+    );
+    Ok((edges, page_info, total))
+}
+
 /// Job matching queries.
 #[derive(Default)]
 pub struct MatchQuery;
@@ -230,76 +317,15 @@ impl MatchQuery {
     ) -> Result<VacancyMatchConnection> {
         let (right, institution) = matching_right(ctx)?;
         let vacancy_id = checked_id(vacancy_id.0, "vacancyId")?;
-        let limit = pagination::limit(ctx, first)?;
-        if after.as_ref().is_some_and(|a| a.len() > MAX_CURSOR) {
-            return Err(AppError::bad_input("after", "not a cursor returned by this API").into());
-        }
-        let after = match after.as_deref().map(pagination::decode).transpose()? {
-            Some(Position::ScoreId(s, id)) => Some((s, id)),
-            Some(_) => return Err(AppError::bad_input("after", "not a match cursor").into()),
-            None => None,
-        };
-        let rows = row_filter_of(ctx)?;
-        let plan = prefetch::plan(
-            ctx,
-            ctx.look_ahead()
-                .field("edges")
-                .field("node")
-                .field("migrant"),
-        )?;
-        let (page, more, total, nested) = db::run(pool(ctx)?, move |c| {
+        let (edges, page_info, total_count) = ranked_page(ctx, first, after, move |c, rows| {
             let v = matchable(c, &vacancy_id, right, &institution)?;
-            let ranked = rank_candidates(c, &rows, &v)?;
-            let total = ranked.len() as i64;
-            let rest: Vec<(Scored, String)> = ranked
-                .into_iter()
-                .filter(|(s, id, _)| match &after {
-                    Some((as_, aid)) => {
-                        i64::from(s.score) < *as_ || (i64::from(s.score) == *as_ && id > aid)
-                    }
-                    None => true,
-                })
-                .take(usize::try_from(limit + 1).unwrap_or(0))
-                .map(|(s, id, _)| (s, id))
-                .collect();
-            let (page, more) = pagination::cut(rest, limit);
-            let ids: Vec<String> = page.iter().map(|(_, id)| id.clone()).collect();
-            let full = matching::rows_of(c, &rows, &ids)?;
-            let nested = plan.load(c, &full)?;
-            let mut by_id: HashMap<String, _> =
-                full.into_iter().map(|r| (r.id.clone(), r)).collect();
-            let page: Vec<_> = page
-                .into_iter()
-                .filter_map(|(s, id)| by_id.remove(&id).map(|r| (s, r)))
-                .collect();
-            Ok((page, more, total, nested))
+            rank_candidates(c, rows, &v)
         })
         .await?;
-        let loaders = crate::graphql::loaders::of(ctx)
-            .map_err(|_| AppError::Internal("loaders missing".into()))?;
-        nested.feed(loaders).await;
-        let mut edges = Vec::with_capacity(page.len());
-        for (s, row) in page {
-            let (score, reasons) = reasons(s);
-            log_reads(ctx, &row.id, &reasons)?;
-            edges.push(VacancyMatchEdge {
-                cursor: pagination::encode(&Position::ScoreId(i64::from(score), row.id.clone())),
-                node: CandidateMatch {
-                    migrant: Migrant(Arc::new(row)),
-                    score,
-                    reasons,
-                },
-            });
-        }
-        let page_info = pagination::page_info(
-            edges.first().map(|e| &e.cursor),
-            edges.last().map(|e| &e.cursor),
-            more,
-        );
         Ok(VacancyMatchConnection {
             edges,
             page_info,
-            total_count: total,
+            total_count,
         })
     }
 

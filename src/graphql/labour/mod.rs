@@ -9,12 +9,54 @@ pub mod referrals;
 pub mod vacancies;
 pub mod vacancy;
 
+use std::collections::HashMap;
+use std::sync::Arc;
+
 use async_graphql::Context;
 
 use super::caller;
+use super::migrant::Migrant;
+use crate::db::{matching as people, DbConnection};
 use crate::error::{AppError, AppResult};
-use crate::policy::Access;
+use crate::policy::{Access, RowFilter};
 use crate::service::Actor;
+
+/// Longest id accepted (UUIDs are 36 characters).
+pub const MAX_ID: usize = 64;
+
+/// An id argument, refused when longer than any id this API hands out.
+pub fn checked_id(raw: String, field: &str) -> AppResult<String> {
+    if raw.chars().count() > MAX_ID {
+        return Err(AppError::bad_input(
+            field,
+            format!("at most {MAX_ID} characters"),
+        ));
+    }
+    Ok(raw)
+}
+
+/// Records with their people, those among the caller's rows only (one
+/// statement for all of them, through the scoped query): a record whose
+/// person left the caller's rows (consent revoked) comes with `None`.
+pub fn with_people<R>(
+    c: &mut DbConnection,
+    rows: &RowFilter,
+    records: Vec<R>,
+    person: impl Fn(&R) -> &str,
+) -> AppResult<Vec<(R, Option<Migrant>)>> {
+    let ids: Vec<String> = records.iter().map(|r| person(r).to_string()).collect();
+    let seen: HashMap<String, Migrant> = people::rows_of(c, rows, &ids)?
+        .into_iter()
+        .map(|m| (m.id.clone(), Migrant(Arc::new(m))))
+        .collect();
+    Ok(records
+        .into_iter()
+        .map(|r| {
+            let m = seen.get(person(&r)).cloned();
+            (r, m)
+        })
+        .collect())
+}
 
 /// Fails unless `have` grants `need`.
 pub fn require(have: Access, need: Access, what: &str) -> AppResult<()> {

@@ -3,15 +3,14 @@
 //! scoped rows: once a consent is revoked the referral still counts, but
 //! its `migrant` is `null`.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use async_graphql::{Context, Object, Result, SimpleObject, ID};
 use chrono::{DateTime, Utc};
 
-use super::actor;
+use super::{actor, checked_id};
 use crate::db::referrals::{self, ReferralRow};
-use crate::db::{self, matching, DbConnection};
+use crate::db::{self, DbConnection};
 use crate::domain::labour::ReferralStatus;
 use crate::domain::person::StoredEnum;
 use crate::error::{AppError, AppResult};
@@ -22,9 +21,6 @@ use crate::graphql::pool;
 use crate::graphql::write::{audited, AuditDraft};
 use crate::policy::{RowFilter, Slice};
 use crate::service;
-
-/// Longest id accepted (UUIDs are 36 characters).
-const MAX_ID: usize = 64;
 
 /// A person referred to a vacancy (EMPLOYMENT).
 #[derive(SimpleObject)]
@@ -77,35 +73,13 @@ pub struct JobReferralConnection {
     pub status_counts: Vec<ReferralStatusCount>,
 }
 
-fn checked_id(raw: String, field: &str) -> AppResult<String> {
-    if raw.chars().count() > MAX_ID {
-        return Err(AppError::bad_input(
-            field,
-            format!("at most {MAX_ID} characters"),
-        ));
-    }
-    Ok(raw)
-}
-
-/// The referrals with their people, those among the caller's rows only
-/// (one statement for all of them).
+/// The referrals with their people, those among the caller's rows only.
 fn with_people(
     c: &mut DbConnection,
     rows: &RowFilter,
     refs: Vec<ReferralRow>,
 ) -> AppResult<Vec<(ReferralRow, Option<Migrant>)>> {
-    let ids: Vec<String> = refs.iter().map(|r| r.migrant_id.clone()).collect();
-    let seen: HashMap<String, Migrant> = matching::rows_of(c, rows, &ids)?
-        .into_iter()
-        .map(|m| (m.id.clone(), Migrant(Arc::new(m))))
-        .collect();
-    Ok(refs
-        .into_iter()
-        .map(|r| {
-            let m = seen.get(&r.migrant_id).cloned();
-            (r, m)
-        })
-        .collect())
+    super::with_people(c, rows, refs, |r| &r.migrant_id)
 }
 
 /// The GraphQL referral of a row and its person (when the caller sees

@@ -1,0 +1,3 @@
+DROP TABLE training_enrolment_events;
+DROP TABLE training_enrolments;
+DROP TABLE training_courses;
