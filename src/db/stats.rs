@@ -8,7 +8,10 @@ use diesel::dsl::sql;
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Text};
 
-use super::schema::{arrivals, assistance, job_referrals, migrants, study_applications};
+use super::schema::{
+    arrivals, assistance, enterprise_projects, job_referrals, migrants, study_applications,
+    training_enrolments,
+};
 use super::scope;
 use super::DbConnection;
 use crate::policy::{RowFilter, RowScope};
@@ -60,6 +63,31 @@ fn row_sql(conn: &DbConnection, by: Dimension, at: &str) -> String {
     }
 }
 
+/// The grouped count of `$table`'s rows whose `$at` falls in the period,
+/// over the caller's followed people: (row value, `$column`, count), boxed
+/// so a figure can add its own filter.
+macro_rules! counted {
+    ($conn:expr, $q:expr, $table:ident, $at:ident, $column:expr) => {{
+        let row = row_sql(
+            $conn,
+            $q.by,
+            concat!(stringify!($table), ".", stringify!($at)),
+        );
+        $table::table
+            .inner_join(migrants::table)
+            .filter($table::$at.ge($q.start))
+            .filter($table::$at.lt($q.end))
+            .filter(scope::followed($q.rows, $q.start, $q.end))
+            .select((
+                sql::<Text>(&row),
+                sql::<Text>($column),
+                sql::<BigInt>("COUNT(*)"),
+            ))
+            .group_by(sql::<Text>("1, 2"))
+            .into_boxed()
+    }};
+}
+
 /// An arrival is a repeat return when the person arrived before it.
 const RETURN_SQL: &str = "CASE WHEN EXISTS (SELECT 1 FROM arrivals earlier \
      WHERE earlier.migrant_id = arrivals.migrant_id AND earlier.status = 'ARRIVED' \
@@ -69,19 +97,8 @@ const RETURN_SQL: &str = "CASE WHEN EXISTS (SELECT 1 FROM arrivals earlier \
 
 /// Arrivals (status ARRIVED) in the period, first returns and repeats.
 pub fn arrivals(conn: &mut DbConnection, q: &Query<'_>) -> QueryResult<Vec<Count>> {
-    let row = row_sql(conn, q.by, "arrivals.arrived_at");
-    arrivals::table
-        .inner_join(migrants::table)
+    counted!(conn, q, arrivals, arrived_at, RETURN_SQL)
         .filter(arrivals::status.eq("ARRIVED"))
-        .filter(arrivals::arrived_at.ge(q.start))
-        .filter(arrivals::arrived_at.lt(q.end))
-        .filter(scope::followed(q.rows, q.start, q.end))
-        .select((
-            sql::<Text>(&row),
-            sql::<Text>(RETURN_SQL),
-            sql::<BigInt>("COUNT(*)"),
-        ))
-        .group_by(sql::<Text>("1, 2"))
         .load(conn)
 }
 
@@ -109,19 +126,7 @@ const OUTCOME_SQL: &str = "CASE WHEN job_referrals.status = 'HIRED' THEN 'PLACED
 
 /// Job referrals made in the period, by outcome so far.
 pub fn referrals(conn: &mut DbConnection, q: &Query<'_>) -> QueryResult<Vec<Count>> {
-    let row = row_sql(conn, q.by, "job_referrals.created_at");
-    job_referrals::table
-        .inner_join(migrants::table)
-        .filter(job_referrals::created_at.ge(q.start))
-        .filter(job_referrals::created_at.lt(q.end))
-        .filter(scope::followed(q.rows, q.start, q.end))
-        .select((
-            sql::<Text>(&row),
-            sql::<Text>(OUTCOME_SQL),
-            sql::<BigInt>("COUNT(*)"),
-        ))
-        .group_by(sql::<Text>("1, 2"))
-        .load(conn)
+    counted!(conn, q, job_referrals, created_at, OUTCOME_SQL).load(conn)
 }
 
 /// Where a study application stands (stored `ApplicationStatus` values).
@@ -133,22 +138,30 @@ const APPLICATION_SQL: &str = "CASE study_applications.status \
 /// university counts only applications to its own programmes: no other
 /// university's applications exist for it, not even as a number.
 pub fn applications(conn: &mut DbConnection, q: &Query<'_>) -> QueryResult<Vec<Count>> {
-    let row = row_sql(conn, q.by, "study_applications.created_at");
-    let mut query = study_applications::table
-        .inner_join(migrants::table)
-        .filter(study_applications::created_at.ge(q.start))
-        .filter(study_applications::created_at.lt(q.end))
-        .filter(scope::followed(q.rows, q.start, q.end))
-        .select((
-            sql::<Text>(&row),
-            sql::<Text>(APPLICATION_SQL),
-            sql::<BigInt>("COUNT(*)"),
-        ))
-        .group_by(sql::<Text>("1, 2"))
-        .into_boxed();
+    let mut query = counted!(conn, q, study_applications, created_at, APPLICATION_SQL);
     if q.rows.scope == RowScope::EducationConsent {
-        query =
-            query.filter(study_applications::university_code.eq(q.rows.institution_code.clone()));
+        let own = q.rows.institution_code.clone();
+        query = query.filter(study_applications::university_code.eq(own));
     }
     query.load(conn)
+}
+
+/// Where a training enrolment stands (stored `EnrolmentStatus` values).
+const ENROLMENT_SQL: &str = "CASE training_enrolments.status \
+     WHEN 'ENROLLED' THEN 'IN_TRAINING' ELSE training_enrolments.status END";
+
+/// Training enrolments made in the period, by where they stand.
+pub fn enrolments(conn: &mut DbConnection, q: &Query<'_>) -> QueryResult<Vec<Count>> {
+    counted!(conn, q, training_enrolments, created_at, ENROLMENT_SQL).load(conn)
+}
+
+/// Whether a project was ever funded: a funding date stays when the
+/// project later operates or closes.
+const FUNDING_SQL: &str = "CASE WHEN enterprise_projects.funded_on IS NOT NULL THEN 'FUNDED' \
+     WHEN enterprise_projects.status = 'CLOSED' THEN 'CLOSED_UNFUNDED' \
+     ELSE 'NOT_YET_FUNDED' END";
+
+/// Micro-enterprise projects proposed in the period, by funding.
+pub fn projects(conn: &mut DbConnection, q: &Query<'_>) -> QueryResult<Vec<Count>> {
+    counted!(conn, q, enterprise_projects, created_at, FUNDING_SQL).load(conn)
 }

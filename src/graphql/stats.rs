@@ -61,7 +61,8 @@ pub struct StatsTable(Table);
 
 #[Object]
 impl StatsTable {
-    /// The family: `arrivals`, `assistanceCoverage`, `placements`, `admissions`.
+    /// The family: `arrivals`, `assistanceCoverage`, `placements`,
+    /// `training`, `enterprises`, `admissions`.
     async fn figure(&self) -> &str {
         self.0.figure
     }
@@ -165,6 +166,18 @@ impl Stats {
     /// per referral, the programme's published figure).
     async fn placements(&self, ctx: &Context<'_>) -> Result<StatsTable> {
         self.table(ctx, &figures::PLACEMENTS).await
+    }
+
+    /// Training enrolments made in the period by where they stand
+    /// (`rate`: completions per enrolment).
+    async fn training(&self, ctx: &Context<'_>) -> Result<StatsTable> {
+        self.table(ctx, &figures::TRAINING).await
+    }
+
+    /// Micro-enterprise projects proposed in the period and whether they
+    /// were funded (`rate`: funded per project).
+    async fn enterprises(&self, ctx: &Context<'_>) -> Result<StatsTable> {
+        self.table(ctx, &figures::ENTERPRISES).await
     }
 
     /// University applications made in the period by where they stand

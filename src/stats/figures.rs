@@ -85,5 +85,42 @@ pub const ADMISSIONS: Figure = Figure {
     count: stats::applications,
 };
 
+/// Training enrolments made in the period and where they stand
+/// (`rate`: completions per enrolment).
+pub const TRAINING: Figure = Figure {
+    name: "training",
+    title: "Training enrolments and completions",
+    column_dimension: "ENROLMENT_OUTCOME",
+    columns: &[
+        ("IN_TRAINING", "In training"),
+        ("COMPLETED", "Completed"),
+        ("DROPPED", "Dropped out"),
+    ],
+    rate_column: Some("COMPLETED"),
+    count: stats::enrolments,
+};
+
+/// Micro-enterprise projects proposed in the period and whether they were
+/// funded (`rate`: funded per project).
+pub const ENTERPRISES: Figure = Figure {
+    name: "enterprises",
+    title: "Micro-enterprise projects funded",
+    column_dimension: "FUNDING",
+    columns: &[
+        ("NOT_YET_FUNDED", "Not yet funded"),
+        ("FUNDED", "Funded"),
+        ("CLOSED_UNFUNDED", "Closed without funding"),
+    ],
+    rate_column: Some("FUNDED"),
+    count: stats::projects,
+};
+
 /// Every published family, in output order (GraphQL fields and CSV).
-pub const ALL: [&Figure; 4] = [&ARRIVALS, &ASSISTANCE_COVERAGE, &PLACEMENTS, &ADMISSIONS];
+pub const ALL: [&Figure; 6] = [
+    &ARRIVALS,
+    &ASSISTANCE_COVERAGE,
+    &PLACEMENTS,
+    &TRAINING,
+    &ENTERPRISES,
+    &ADMISSIONS,
+];

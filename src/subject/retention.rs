@@ -7,10 +7,16 @@ use diesel::prelude::*;
 use diesel::sql_types::Bool;
 
 use super::erase::{erase, Erasure};
-use crate::db::schema::{arrivals, assistance, consents, erasures, job_referrals, migrants};
+use crate::db::schema::{
+    arrivals, assistance, consents, enterprise_projects, erasures, job_referrals, migrants,
+    study_applications, training_enrolments,
+};
 use crate::db::{self, DbConnection, MultiBackend};
+use crate::domain::enterprise::ProjectStatus;
 use crate::domain::labour::ReferralStatus;
 use crate::domain::person::StoredEnum;
+use crate::domain::studies::ApplicationStatus;
+use crate::domain::training::EnrolmentStatus;
 use crate::error::AppResult;
 
 /// People erased per transaction: a long run commits as it goes and holds
@@ -29,16 +35,40 @@ const OPEN_REFERRALS: [ReferralStatus; 3] = [
     ReferralStatus::Interviewed,
 ];
 
+/// Study applications still open: awaiting a decision, or admitted and
+/// not yet enrolled or withdrawn.
+const OPEN_APPLICATIONS: [ApplicationStatus; 2] =
+    [ApplicationStatus::Submitted, ApplicationStatus::Admitted];
+
 /// Every kind of open case, each a condition on the person: retention
-/// never touches anyone with one. Open study applications and enterprise
-/// projects are added here when their tables exist.
+/// never touches anyone with one. An enterprise project is open until it
+/// is closed (an operating business is followed up); an enrolment while
+/// the person is in training.
 fn open_cases() -> Vec<Condition> {
-    let open: Vec<&'static str> = OPEN_REFERRALS.iter().map(|s| s.stored()).collect();
-    vec![Box::new(exists(
-        job_referrals::table
-            .filter(job_referrals::migrant_id.eq(migrants::id))
-            .filter(job_referrals::status.eq_any(open)),
-    ))]
+    let referrals: Vec<&'static str> = OPEN_REFERRALS.iter().map(|s| s.stored()).collect();
+    let applications: Vec<&'static str> = OPEN_APPLICATIONS.iter().map(|s| s.stored()).collect();
+    vec![
+        Box::new(exists(
+            job_referrals::table
+                .filter(job_referrals::migrant_id.eq(migrants::id))
+                .filter(job_referrals::status.eq_any(referrals)),
+        )),
+        Box::new(exists(
+            study_applications::table
+                .filter(study_applications::migrant_id.eq(migrants::id))
+                .filter(study_applications::status.eq_any(applications)),
+        )),
+        Box::new(exists(
+            enterprise_projects::table
+                .filter(enterprise_projects::migrant_id.eq(migrants::id))
+                .filter(enterprise_projects::status.ne(ProjectStatus::Closed.stored())),
+        )),
+        Box::new(exists(
+            training_enrolments::table
+                .filter(training_enrolments::migrant_id.eq(migrants::id))
+                .filter(training_enrolments::status.eq(EnrolmentStatus::Enrolled.stored())),
+        )),
+    ]
 }
 
 /// The person has some open case ([`open_cases`]).
@@ -49,9 +79,37 @@ fn has_open_case() -> Condition {
         .unwrap_or_else(|| Box::new(diesel::dsl::sql::<Bool>("1 = 0")))
 }
 
+/// A referral, application, project or enrolment of the person changed
+/// since `cutoff`: recent work on a case is activity even once it closed.
+fn case_activity(cutoff: NaiveDateTime) -> Condition {
+    Box::new(
+        exists(
+            job_referrals::table
+                .filter(job_referrals::migrant_id.eq(migrants::id))
+                .filter(job_referrals::updated_at.ge(cutoff)),
+        )
+        .or(exists(
+            study_applications::table
+                .filter(study_applications::migrant_id.eq(migrants::id))
+                .filter(study_applications::updated_at.ge(cutoff)),
+        ))
+        .or(exists(
+            enterprise_projects::table
+                .filter(enterprise_projects::migrant_id.eq(migrants::id))
+                .filter(enterprise_projects::updated_at.ge(cutoff)),
+        ))
+        .or(exists(
+            training_enrolments::table
+                .filter(training_enrolments::migrant_id.eq(migrants::id))
+                .filter(training_enrolments::updated_at.ge(cutoff)),
+        )),
+    )
+}
+
 /// Records with no activity since `cutoff`: not changed, no arrival, no
-/// service and no consent given or revoked since, not yet erased, no open
-/// consent (the person is followed). Open cases are not yet considered.
+/// service, no consent given or revoked and no case worked on since, not
+/// yet erased, no open consent (the person is followed). Open cases are
+/// not considered here ([`has_open_case`]).
 fn idle(cutoff: NaiveDateTime) -> migrants::BoxedQuery<'static, MultiBackend> {
     let recent_arrival = arrivals::table
         .filter(arrivals::migrant_id.eq(migrants::id))
@@ -74,6 +132,7 @@ fn idle(cutoff: NaiveDateTime) -> migrants::BoxedQuery<'static, MultiBackend> {
         .filter(not(exists(recent_arrival)))
         .filter(not(exists(recent_service)))
         .filter(not(exists(consent_activity)))
+        .filter(not(case_activity(cutoff)))
         .filter(not(exists(erased)))
 }
 

@@ -14,10 +14,17 @@ use serde_json::{json, Value};
 use crate::db_tests;
 use crate::support::{error_code, person, TestApp};
 
-const STATS: &str = "query($f: Date!, $t: Date!, $by: StatsDimension!) { stats(from: $f, to: $t, by: $by) { suppressed arrivals { ...T } assistanceCoverage { ...T } placements { ...T } admissions { ...T } } }
+const STATS: &str = "query($f: Date!, $t: Date!, $by: StatsDimension!) { stats(from: $f, to: $t, by: $by) { suppressed arrivals { ...T } assistanceCoverage { ...T } placements { ...T } training { ...T } enterprises { ...T } admissions { ...T } } }
 fragment T on StatsTable { figure rowDimension columns { key label } rows { key label values total rate } columnTotals grandTotal rate }";
 const DIMENSIONS: [&str; 5] = ["MONTH", "DEPARTMENT", "MUNICIPALITY", "SEX", "AGE_BAND"];
-const FAMILIES: [&str; 4] = ["arrivals", "assistanceCoverage", "placements", "admissions"];
+const FAMILIES: [&str; 6] = [
+    "arrivals",
+    "assistanceCoverage",
+    "placements",
+    "training",
+    "enterprises",
+    "admissions",
+];
 /// Every role outside IOM, with the institution its token names.
 const PARTNERS: [(&str, &str); 4] = [
     ("MINTRAB", "labour_officer"),

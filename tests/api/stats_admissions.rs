@@ -1,7 +1,7 @@
-//! `stats { admissions }`: applications by where they stand equal a straight
-//! count for IOM, and a university's figures hold its own applications
-//! only: another university's applications never reach it, not even as a
-//! number.
+//! `stats { admissions training enterprises }`: applications, enrolments
+//! and projects by where they stand equal a straight count for IOM, and a
+//! university's figures hold its own applications only: another
+//! university's applications never reach it, not even as a number.
 
 use serde_json::{json, Value};
 
@@ -82,4 +82,68 @@ async fn admissions_count_a_universitys_own_applications(app: TestApp) {
     );
 }
 
-db_tests!(admissions_count_a_universitys_own_applications);
+const CASES: &str = "query($f: Date!, $t: Date!) { stats(from: $f, to: $t, by: SEX) { training { columns { key } columnTotals grandTotal } enterprises { columns { key } columnTotals grandTotal } } }";
+
+async fn gql_ok(app: &TestApp, token: &str, q: &str, vars: Value) -> Value {
+    let (_, body) = app.gql(token, q, vars).await;
+    assert!(body["errors"].is_null(), "{body}");
+    body["data"].clone()
+}
+
+/// Three enrolments (one completed, one dropped) and three projects (two
+/// funded, of which one later closed, and one closed unfunded).
+async fn training_and_enterprises_equal_straight_counts(app: TestApp) {
+    let course = crate::training::course(&app, 10).await;
+    let mintrab = app.token("MINTRAB", "labour_officer");
+    let iom = app.token("IOM", "iom_caseworker");
+    let enrol = "mutation($c: ID!, $m: ID!) { enrolInCourse(courseId: $c, migrantId: $m) { id } }";
+    let moveto =
+        "mutation($id: ID!, $to: EnrolmentStatus!) { moveEnrolment(id: $id, to: $to) { id } }";
+    let propose = "mutation($i: ProposeEnterpriseProjectInput!) { proposeEnterpriseProject(input: $i) { id } }";
+    let advance = "mutation($id: ID!, $to: ProjectStatus!, $v: Int!) { moveEnterpriseProject(id: $id, to: $to, expectedVersion: $v) { id } }";
+    let paths: [(&[&str], &[&str]); 3] = [
+        (&["COMPLETED"], &["APPROVED", "FUNDED"]),
+        (&["DROPPED"], &["APPROVED", "FUNDED", "CLOSED"]),
+        (&[], &["CLOSED"]),
+    ];
+    for (n, (enrolment, project)) in paths.iter().enumerate() {
+        let id = app.register(person("Juan", "Ajú", 400 + n as u32)).await;
+        app.consent(&id, "MINTRAB", "EMPLOYMENT", None).await;
+        let e = gql_ok(&app, &mintrab, enrol, json!({"c": course, "m": id})).await;
+        for to in *enrolment {
+            let vars = json!({"id": e["enrolInCourse"]["id"], "to": to});
+            gql_ok(&app, &mintrab, moveto, vars).await;
+        }
+        let i = json!({"migrantId": id, "activity": "Panadería", "municipalityCode": "1301", "grantAmount": "8000"});
+        let p = gql_ok(&app, &iom, propose, json!({ "i": i })).await;
+        for (v, to) in project.iter().enumerate() {
+            let vars = json!({"id": p["proposeEnterpriseProject"]["id"], "to": to, "v": v + 1});
+            gql_ok(&app, &iom, advance, vars).await;
+        }
+    }
+    let today = chrono::Utc::now().date_naive();
+    let vars =
+        json!({"f": (today - chrono::Duration::days(30)).to_string(), "t": today.to_string()});
+    let s = gql_ok(&app, &iom, CASES, vars).await;
+    let (training, enterprises) = (&s["stats"]["training"], &s["stats"]["enterprises"]);
+    assert_eq!(training["grandTotal"], 3, "{training}");
+    for key in ["IN_TRAINING", "COMPLETED", "DROPPED"] {
+        assert_eq!(column(training, key), Some(1), "{key}: {training}");
+    }
+    assert_eq!(column(enterprises, "FUNDED"), Some(2), "{enterprises}");
+    assert_eq!(
+        column(enterprises, "CLOSED_UNFUNDED"),
+        Some(1),
+        "{enterprises}"
+    );
+    assert_eq!(
+        column(enterprises, "NOT_YET_FUNDED"),
+        Some(0),
+        "{enterprises}"
+    );
+}
+
+db_tests!(
+    admissions_count_a_universitys_own_applications,
+    training_and_enterprises_equal_straight_counts,
+);

@@ -23,7 +23,7 @@ fn course_input(name: &str, capacity: i32) -> Value {
            "startsOn": "2099-01-10", "endsOn": "2099-03-10", "capacity": capacity})
 }
 
-async fn course(app: &TestApp, capacity: i32) -> String {
+pub async fn course(app: &TestApp, capacity: i32) -> String {
     let mintrab = app.token("MINTRAB", "labour_officer");
     let (_, body) = app
         .gql(
