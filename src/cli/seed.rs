@@ -16,6 +16,7 @@ mod fleet;
 mod labour;
 mod people;
 mod qualifications;
+mod referrals;
 mod studies;
 mod training;
 
@@ -69,7 +70,7 @@ pub fn run(settings: &Settings, n: u32, seed: u64) -> Result<(), StartupError> {
             .map_err(|e| StartupError::Database(e.to_string()))?;
     }
     println!(
-        "seeded {} migrants, {} arrivals on {} flights, {} assistance records, {} consents, {} employers, {} vacancies, {} education records, {} programmes, {} study applications, {} training courses, {} enrolments, {} enterprise projects in {:.1}s",
+        "seeded {} migrants, {} arrivals on {} flights, {} assistance records, {} consents, {} employers, {} vacancies, {} job referrals ({} hired), {} education records, {} programmes, {} study applications, {} training courses, {} enrolments, {} enterprise projects in {:.1}s",
         counts.migrants,
         counts.arrivals,
         counts.flights,
@@ -77,6 +78,8 @@ pub fn run(settings: &Settings, n: u32, seed: u64) -> Result<(), StartupError> {
         counts.consents,
         counts.employers,
         counts.vacancies,
+        counts.referrals,
+        counts.hired,
         counts.education,
         counts.programs,
         counts.applications,
@@ -136,6 +139,10 @@ pub struct SeedCounts {
     pub programs: usize,
     /// Study applications.
     pub applications: usize,
+    /// Job referrals.
+    pub referrals: usize,
+    /// Of which hired.
+    pub hired: usize,
     /// Training courses.
     pub courses: usize,
     /// Training enrolments.
@@ -156,6 +163,7 @@ fn seed_all(conn: &mut DbConnection, n: usize, seed: u64, anchor: i64) -> AppRes
     let mut generator = Generator::new(seed, existing, anchor);
     let mut fleet = fleet::Fleet::new(conn, n)?;
     let mut picker = training::Picker::new(seed, existing, anchor);
+    let mut referrer = referrals::Referrer::new(seed, existing, anchor);
     let (mut batch, mut counts, mut left) = (Batch::default(), SeedCounts::default(), n);
     let (mut catalogue, programs) = admissions::Catalogue::load_or_create(conn, seed, anchor)?;
     counts.programs = programs;
@@ -164,6 +172,7 @@ fn seed_all(conn: &mut DbConnection, n: usize, seed: u64, anchor: i64) -> AppRes
         generator.fill(&mut batch, size);
         let help = fleet.assign(&mut batch);
         picker.take(&batch);
+        referrer.take(&batch);
         let new_flights = fleet.take_new();
         migrants::insert_many(conn, &batch.migrants)?;
         flights::insert(conn, &new_flights)?;
@@ -183,28 +192,34 @@ fn seed_all(conn: &mut DbConnection, n: usize, seed: u64, anchor: i64) -> AppRes
         left -= size;
     }
     admissions::recount_seats(conn)?;
-    seed_labour(conn, n, seed, anchor, &mut counts)?;
+    seed_labour(conn, (n, seed, anchor), referrer, &mut counts)?;
     seed_training(conn, picker, n, &mut counts)?;
     crate::db::scope_counts::rebuild(conn)?;
     audit::append(conn, &[seed_event(n, seed)], crate::db::now())?;
     Ok(counts)
 }
 
-/// Employers and vacancies in proportion to the people of the run.
+/// Employers and vacancies in proportion to the people of the run
+/// (`n`, `seed`, `anchor`), and the referrals to them.
 fn seed_labour(
     conn: &mut DbConnection,
-    n: usize,
-    seed: u64,
-    anchor: i64,
+    (n, seed, anchor): (usize, u64, i64),
+    referrer: referrals::Referrer,
     counts: &mut SeedCounts,
 ) -> AppResult<()> {
     use crate::db::schema::employers::dsl::employers as table;
     let existing = u64::try_from(table.count().get_result::<i64>(conn)?).unwrap_or(0);
-    let (employers, vacancies) = labour::generate(n, seed, anchor, existing);
+    let (employers, mut vacancies) = labour::generate(n, seed, anchor, existing);
+    let referred = referrer.refer(&mut vacancies);
     crate::db::employers::insert(conn, &employers)?;
     crate::db::vacancies::insert(conn, &vacancies)?;
+    crate::db::referrals::insert_many(conn, &referred.referrals, &referred.events)?;
     counts.employers = employers.len();
     counts.vacancies = vacancies.len();
+    counts.referrals = referred.referrals.len();
+    counts.hired = (referred.referrals.iter())
+        .filter(|r| r.status == "HIRED")
+        .count();
     Ok(())
 }
 

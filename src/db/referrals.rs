@@ -8,7 +8,7 @@ use super::DbConnection;
 
 /// A referral row.
 #[derive(Queryable, Selectable, Insertable, Clone, Debug)]
-#[diesel(table_name = r)]
+#[diesel(table_name = r, treat_none_as_default_value = false)]
 pub struct ReferralRow {
     pub id: String,
     pub migrant_id: String,
@@ -23,12 +23,22 @@ pub struct ReferralRow {
 
 /// One move of a referral.
 #[derive(Queryable, Selectable, Insertable, Clone, Debug)]
-#[diesel(table_name = ev)]
+#[diesel(table_name = ev, treat_none_as_default_value = false)]
 pub struct ReferralEventRow {
     pub referral_id: String,
     pub status: String,
     pub by: String,
     pub at: NaiveDateTime,
+}
+
+/// Inserts referrals and their moves in bulk (seeding).
+pub fn insert_many(
+    conn: &mut DbConnection,
+    rows: &[ReferralRow],
+    events: &[ReferralEventRow],
+) -> QueryResult<()> {
+    crate::bulk_insert!(conn, r::table, rows)?;
+    crate::bulk_insert!(conn, ev::table, events).map(|_| ())
 }
 
 /// One referral by id.

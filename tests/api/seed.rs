@@ -45,6 +45,25 @@ struct Orphans {
     n: i64,
 }
 
+/// Seeded referrals, and those made without an active EMPLOYMENT consent
+/// to MINTRAB at the time (there must be none).
+fn referrals(conn: &mut DbConnection) -> (i64, i64) {
+    let count = |conn: &mut DbConnection, sql: &str| {
+        diesel::sql_query(sql)
+            .get_result::<Orphans>(conn)
+            .expect("count")
+            .n
+    };
+    let all = count(conn, "SELECT COUNT(*) AS n FROM job_referrals");
+    let unconsented = count(
+        conn,
+        "SELECT COUNT(*) AS n FROM job_referrals r WHERE NOT EXISTS (SELECT 1 FROM consents c \
+         WHERE c.migrant_id = r.migrant_id AND c.institution_code = 'MINTRAB' \
+         AND c.purpose = 'EMPLOYMENT' AND c.granted_at < r.created_at AND c.revoked_at IS NULL)",
+    );
+    (all, unconsented)
+}
+
 /// Children whose parent is missing (SQLite loads with foreign keys off).
 fn orphans(conn: &mut DbConnection) -> i64 {
     let sql = "SELECT (SELECT COUNT(*) FROM arrivals a LEFT JOIN migrants m ON m.id = a.migrant_id WHERE m.id IS NULL) \
@@ -88,6 +107,11 @@ async fn seed_keeps_indexes_and_keys(app: TestApp) {
     let mut conn = DbConnection::establish(&url).expect("connect");
     assert_eq!(schema_objects(&mut conn), before);
     assert_eq!(orphans(&mut conn), 0);
+    let (referred, unconsented) = referrals(&mut conn);
+    assert!(
+        referred > 0 && unconsented == 0,
+        "{referred} referrals, {unconsented} without consent"
+    );
     drop(conn);
     let seeded = TestApp::spawn(app.backend, db, |_| {});
     assert_eq!(total(&seeded, "IOM", "iom_admin").await, 400);
