@@ -30,6 +30,8 @@ MINEX = ("{ migrants(first: 20) { edges { node { id givenNames familyNames "
 SEARCH = ("{ migrants(first: 20, filter: {name: \"lopez garcia\"}) { edges { node { id givenNames "
           "familyNames } } } }")
 BY_ID = "query($id: ID!) { migrant(id: $id) { id givenNames familyNames phone } }"
+MATCHES = ("query($v: ID!) { vacancyMatches(vacancyId: $v, first: 20) { totalCount edges { node { score "
+           "reasons { kind points } migrant { id givenNames familyNames } } } } }")
 
 
 def ensure_wrk():
@@ -222,7 +224,17 @@ def fixtures(tokens):
     return ids, versions, flights
 
 
-def scenarios(tokens, ids, versions, flights, threads):
+def open_vacancy(tok):
+    """One open MINTRAB vacancy with candidates: the first of the busiest ISCO-08 group."""
+    q = ('{ jobVacancies(first: 50, filter: {status: OPEN, postedBy: "MINTRAB"}) '
+         '{ edges { node { id occupation { code } } } } }')
+    nodes = [e["node"] for e in gql(tok, q)["data"]["jobVacancies"]["edges"]]
+    codes = [n["occupation"]["code"][:2] for n in nodes]
+    busiest = max(set(codes), key=codes.count)
+    return next(n["id"] for n in nodes if n["occupation"]["code"].startswith(busiest))
+
+
+def scenarios(tokens, ids, versions, flights, vacancy, threads):
     lab, minex, iom = tokens["MINTRAB"], tokens["MINEX"], tokens["IOM"]
     per_id, per_flight = len(ids) // threads, len(flights) // threads
     return [
@@ -234,14 +246,17 @@ def scenarios(tokens, ids, versions, flights, threads):
         ("updateMigrant", COMMON % {"token": iom} + LUA_UPDATE % {
             "ids": ", ".join(f'"{i}"' for i in ids), "versions": ", ".join(map(str, versions)),
             "per_thread": per_id}, "update"),
+        ("MINTRAB vacancyMatches (20)", lua_static(lab, {"query": MATCHES, "variables": {"v": vacancy}}),
+         "vacancy_matches"),
         ("150-line manifest import", COMMON % {"token": iom} + LUA_MANIFEST % {
             "flights": ", ".join(f'"{f}"' for f in flights), "per_thread": per_flight}, "manifest"),
     ]
 
 
-def direct_sql(url, key, ids, duration, connections):
+def direct_sql(url, key, ids, vacancy, duration, connections):
     out = subprocess.run(["cargo", "bench", "--quiet", "--bench", "direct_sql", "--", "--url", url,
-                          "--scenario", key, "--ids", ",".join(ids), "--seconds", str(duration),
+                          "--scenario", key, "--ids", ",".join(ids), "--vacancy", vacancy,
+                          "--seconds", str(duration),
                           "--threads", str(connections)],
                          cwd=ROOT, check=True, capture_output=True, text=True).stdout
     return json.loads(out.strip().splitlines()[-1])
@@ -280,12 +295,14 @@ def main():
         tokens = {inst: token(inst, role) for inst, role in
                   [("MINTRAB", "labour_officer"), ("MINEX", "foreign_affairs_officer"), ("IOM", "iom_caseworker")]}
         ids, versions, flights = fixtures(tokens)
+        vacancy = open_vacancy(tokens["MINTRAB"])
         rows = []
-        for name, script, key in scenarios(tokens, ids, versions, flights, a.threads):
+        for name, script, key in scenarios(tokens, ids, versions, flights, vacancy, a.threads):
             if a.only and key not in a.only.split(","):
                 continue
             api = run_wrk(script, a.duration, a.connections, a.threads)
-            direct = direct_sql(url, key, ids, a.duration, a.connections)
+            api["rss"] = rss_mb(server.pid)["VmRSS"]
+            direct = direct_sql(url, key, ids, vacancy, a.duration, a.connections)
             rows.append((name, api, direct))
             print(f"{name}: API {api['rps']:.0f} req/s, SQL {direct['rps']:.0f}/s", flush=True)
         mem = rss_mb(server.pid)
@@ -294,12 +311,12 @@ def main():
         server.wait(timeout=30)
     print(f"\n{a.backend}, {a.people} people, {a.connections} connections, {a.duration}s per run; "
           f"serve RSS {mem['VmRSS']} MB (peak {mem['VmHWM']} MB)\n")
-    print("| scenario | API req/s | API p50 ms | API p99 ms | SQL /s | SQL p50 ms | SQL p99 ms | API ÷ SQL |")
-    print("|---|---|---|---|---|---|---|---|")
+    print("| scenario | API req/s | API p50 ms | API p99 ms | SQL /s | SQL p50 ms | SQL p99 ms | API ÷ SQL | serve RSS MB after |")
+    print("|---|---|---|---|---|---|---|---|---|")
     for name, api, sql in rows:
         ratio = api["rps"] / sql["rps"] if sql["rps"] else float("nan")
         print(f"| {name} | {api['rps']:.0f} | {api['p50']:.1f} | {api['p99']:.1f} | {sql['rps']:.0f} | "
-              f"{sql['p50']:.1f} | {sql['p99']:.1f} | {ratio:.0%} |")
+              f"{sql['p50']:.1f} | {sql['p99']:.1f} | {ratio:.0%} | {api['rss']} |")
 
 
 if __name__ == "__main__":

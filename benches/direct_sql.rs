@@ -13,15 +13,20 @@ use diesel::prelude::*;
 use reintegra::db::consents;
 use reintegra::db::migrants::{self, MigrantRow};
 use reintegra::db::schema::migrants as m;
-use reintegra::db::{flights, institutions, reference, scope, scope_counts, DbConnection};
+use reintegra::db::{
+    flights, institutions, matching, reference, referrals, scope, scope_counts, vacancies,
+    DbConnection,
+};
 use reintegra::domain::institution::Role;
 use reintegra::intake::manifest::{self, ManifestLine};
 use reintegra::policy::{self, ConsentView, RowFilter};
+use reintegra::service::matching::MAX_CANDIDATES;
 
 struct Args {
     url: String,
     scenario: String,
     ids: Vec<String>,
+    vacancy: String,
     seconds: u64,
     threads: usize,
 }
@@ -31,6 +36,7 @@ fn args() -> Args {
         url: String::new(),
         scenario: String::new(),
         ids: Vec::new(),
+        vacancy: String::new(),
         seconds: 10,
         threads: 32,
     };
@@ -41,6 +47,7 @@ fn args() -> Args {
             "--url" => a.url = value(),
             "--scenario" => a.scenario = value(),
             "--ids" => a.ids = value().split(',').map(str::to_string).collect(),
+            "--vacancy" => a.vacancy = value(),
             "--seconds" => a.seconds = value().parse().unwrap_or(10),
             "--threads" => a.threads = value().parse().unwrap_or(32),
             _ => {} // `cargo bench` passes `--bench`.
@@ -73,6 +80,21 @@ fn labour_list(conn: &mut DbConnection, count: bool) {
     if count {
         scope_counts::count(conn, "MINTRAB", "EMPLOYMENT", None, rows.now).expect("count");
     }
+}
+
+/// The statements of one `vacancyMatches(first: 20)`: the vacancy, the
+/// scoped candidates of its sub-major group with their skills, who was
+/// already referred, and the page's rows.
+fn vacancy_matches(conn: &mut DbConnection, vacancy: &str) {
+    let rows = RowFilter::for_caller(Role::LabourOfficer, "MINTRAB", reintegra::db::now(), 30);
+    let v = vacancies::by_id(conn, vacancy)
+        .expect("vacancy")
+        .expect("exists");
+    let (found, _skills) =
+        matching::candidates(conn, &rows, &v.isco_code[..2], MAX_CANDIDATES).expect("candidates");
+    referrals::referred_to(conn, vacancy).expect("referred");
+    let page: Vec<String> = found.iter().take(20).map(|c| c.id.clone()).collect();
+    matching::rows_of(conn, &rows, &page).expect("rows");
 }
 
 fn update(conn: &mut DbConnection, id: &str) {
@@ -159,6 +181,7 @@ fn once(conn: &mut DbConnection, a: &Args, n: u64, tag: u64) {
         }
         "update" => update(conn, id),
         "manifest" => import(conn, n, tag),
+        "vacancy_matches" => vacancy_matches(conn, &a.vacancy),
         other => panic!("unknown scenario {other}"),
     }
 }

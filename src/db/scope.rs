@@ -176,12 +176,24 @@ pub fn page(
     f: &RowFilter,
     limit: i64,
 ) -> QueryResult<Vec<MigrantRow>> {
-    let ordered = q.order((migrants::created_at, migrants::id)).limit(limit);
     if f.scope != RowScope::RecentArrivals {
+        let ordered = q.order((migrants::created_at, migrants::id)).limit(limit);
         return ordered.select(MigrantRow::as_select()).load(conn);
     }
+    // PostgreSQL would walk the registration index and filter, expecting
+    // the window's people spread evenly over it; they are not (a returnee
+    // registered years ago arrives again today): 570 ms a page at a million
+    // people. Ordering by an expression that index cannot give makes it
+    // read the window from its own index and keep the first rows (10 ms).
+    let ordered = match conn {
+        DbConnection::Pg(_) => q.order((
+            sql::<Timestamp>("migrants.created_at + INTERVAL '0 seconds'"),
+            migrants::id,
+        )),
+        DbConnection::Sqlite(_) => q.order((migrants::created_at, migrants::id)),
+    };
     // Two statements: the multi-backend cannot nest a boxed subquery.
-    let ids: Vec<String> = ordered.select(migrants::id).load(conn)?;
+    let ids: Vec<String> = ordered.limit(limit).select(migrants::id).load(conn)?;
     migrants::table
         .filter(migrants::id.eq_any(ids))
         .order((migrants::created_at, migrants::id))

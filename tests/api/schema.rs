@@ -22,6 +22,31 @@ fn schema_file_matches_running_schema() {
     );
 }
 
+/// The contract names only scalars a client library knows: `Date` and
+/// `DateTime` with `@specifiedBy`, and `JSON` (subject export rows); no
+/// implementation type (`NaiveDate`, `NaiveDateTime`, …) leaks in.
+#[test]
+fn schema_declares_only_contract_scalars() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/schema.graphql");
+    let file = std::fs::read_to_string(path).expect("schema.graphql");
+    let scalars: Vec<&str> = file
+        .lines()
+        .filter_map(|l| l.strip_prefix("scalar "))
+        .collect();
+    let names: Vec<&str> = scalars
+        .iter()
+        .map(|l| l.split_whitespace().next().unwrap_or(""))
+        .collect();
+    assert_eq!(names, ["Date", "DateTime", "JSON"], "{scalars:?}");
+    for line in &scalars[..2] {
+        assert!(line.contains("@specifiedBy(url:"), "{line}");
+    }
+    assert!(
+        !file.contains("Naive"),
+        "an implementation name in the schema"
+    );
+}
+
 /// graphql-js 16's `getIntrospectionQuery()` (with descriptions, specifiedBy,
 /// directive repeatability and deprecated input values), as GraphiQL,
 /// graphql-inspector and `gql` send it.

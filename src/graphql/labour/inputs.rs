@@ -13,6 +13,7 @@ use crate::domain::nit::Nit;
 use crate::domain::person::{EducationLevel, EnglishLevel};
 use crate::domain::phone::Phone;
 use crate::error::{AppError, AppResult};
+use crate::graphql::scalars::Date;
 use crate::service::employers::EmployerPatch;
 use crate::service::vacancies::VacancyPatch;
 
@@ -194,7 +195,7 @@ pub struct PostVacancyInput {
     /// Monthly salary ceiling in GTQ, not below `salaryMin`.
     pub salary_max: Option<String>,
     /// Last day to apply (not in the past).
-    pub closes_on: Option<NaiveDate>,
+    pub closes_on: Option<Date>,
 }
 
 /// Input of `updateVacancy`: given fields change.
@@ -223,7 +224,7 @@ pub struct UpdateVacancyInput {
     /// New salary ceiling.
     pub salary_max: Option<String>,
     /// New closing date.
-    pub closes_on: Option<NaiveDate>,
+    pub closes_on: Option<Date>,
 }
 
 fn certifications(field: &str, list: Vec<String>) -> AppResult<Vec<String>> {
@@ -267,7 +268,7 @@ impl UpdateVacancyInput {
         if self.openings.is_some_and(|n| !(1..=10_000).contains(&n)) {
             return Err(AppError::bad_input("input.openings", "must be 1 to 10000"));
         }
-        if self.closes_on.is_some_and(|d| d < today) {
+        if self.closes_on.is_some_and(|d| d.0 < today) {
             return Err(AppError::bad_input(
                 "input.closesOn",
                 "must not be in the past",
@@ -307,7 +308,7 @@ impl UpdateVacancyInput {
             openings: self.openings,
             salary_min: min,
             salary_max: max,
-            closes_on: self.closes_on,
+            closes_on: self.closes_on.map(|d| d.0),
         })
     }
 }

@@ -1,7 +1,7 @@
 //! The `JobVacancy` type, built from a row and its employer.
 
 use async_graphql::{SimpleObject, ID};
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 
 use super::employers::Employer;
 use super::municipality;
@@ -13,6 +13,7 @@ use crate::domain::person::{EducationLevel, EnglishLevel, StoredEnum};
 use crate::graphql::money::Money;
 use crate::graphql::occupations::Occupation;
 use crate::graphql::reference::Municipality;
+use crate::graphql::scalars::Date;
 
 /// A job vacancy, posted by MINTRAB for an employer or by a university
 /// for its own positions.
@@ -51,7 +52,7 @@ pub struct JobVacancy {
     /// Open, filled or closed.
     pub status: VacancyStatus,
     /// Last day to apply.
-    pub closes_on: Option<NaiveDate>,
+    pub closes_on: Option<Date>,
     /// Subject of the officer who posted it.
     pub created_by: String,
     /// Posted at (UTC).
@@ -89,7 +90,7 @@ impl JobVacancy {
             salary_min: row.salary_min_centavos.map(Money::gtq),
             salary_max: row.salary_max_centavos.map(Money::gtq),
             status: VacancyStatus::from_stored(&row.status).unwrap_or(VacancyStatus::Closed),
-            closes_on: row.closes_on,
+            closes_on: row.closes_on.map(Date::from),
             created_by: row.created_by,
             created_at: row.created_at.and_utc(),
             updated_at: row.updated_at.and_utc(),
