@@ -81,8 +81,24 @@ pub fn sqlite() -> TestDb {
 
 /// The server-level URL used to create and drop test databases.
 pub fn admin_url() -> String {
-    std::env::var("REINTEGRA_TEST_POSTGRES_URL")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
+    let url = std::env::var("REINTEGRA_TEST_POSTGRES_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
+    without_tls(url)
+}
+
+/// Test servers are local: connect without TLS unless the URL asks for it.
+/// With TLS, libpq's OpenSSL state is torn down by the exit handlers while
+/// the test servers' threads (pools, audit writer, LISTEN) still hold
+/// connections, which aborted the test binary at exit after every test had
+/// passed ("double free or corruption").
+fn without_tls(url: String) -> String {
+    if url.contains("sslmode=") {
+        url
+    } else if url.contains('?') {
+        format!("{url}&sslmode=disable")
+    } else {
+        format!("{url}?sslmode=disable")
+    }
 }
 
 fn with_database(url: &str, name: &str) -> String {
