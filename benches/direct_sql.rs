@@ -91,7 +91,8 @@ fn vacancy_matches(conn: &mut DbConnection, vacancy: &str) {
         .expect("vacancy")
         .expect("exists");
     let (found, _skills) =
-        matching::candidates(conn, &rows, &v.isco_code[..2], MAX_CANDIDATES).expect("candidates");
+        matching::candidates(conn, &rows, &v.isco_code, &v.isco_code[..2], MAX_CANDIDATES)
+            .expect("candidates");
     referrals::referred_to(conn, vacancy).expect("referred");
     let page: Vec<String> = found.iter().take(20).map(|c| c.id.clone()).collect();
     matching::rows_of(conn, &rows, &page).expect("rows");

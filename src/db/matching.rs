@@ -44,25 +44,53 @@ pub const COLUMNS: CandidateColumns = (
     migrants::origin_department_code,
 );
 
-/// Up to `limit` people the caller may see with an occupation whose code
-/// starts with `sub_major`, lowest id first, and their skill rows
-/// (four statements whatever the number of candidates).
+/// The people with an occupation in ISCO-08 group `prefix` (a range on
+/// the `(isco_code, migrant_id)` index), as a subquery of ids.
+macro_rules! in_group {
+    ($prefix:expr) => {{
+        let prefix: &str = $prefix;
+        o::table
+            .filter(o::isco_code.ge(prefix.to_string()))
+            .filter(o::isco_code.lt(after_prefix(prefix).unwrap_or_else(|| ":".into())))
+            .select(o::migrant_id)
+    }};
+}
+
+/// Up to `limit` people the caller may see with an occupation in group
+/// `widest` (a prefix of `target`), and their skill rows. Closer groups
+/// come first: the people of `target`'s own group, then of each wider one
+/// down to `widest` (7112, then 711, then 71), lowest id first within a
+/// tier. When the limit cuts the candidates, those cut are the ones with
+/// the least related occupations, not arbitrary ones. One statement per
+/// tier reached, then three for the skills.
 pub fn candidates(
     conn: &mut DbConnection,
     rows: &RowFilter,
-    sub_major: &str,
+    target: &str,
+    widest: &str,
     limit: i64,
 ) -> QueryResult<(Vec<CandidateRow>, SkillRows)> {
-    let in_group = o::table
-        .filter(o::isco_code.ge(sub_major.to_string()))
-        .filter(o::isco_code.lt(after_prefix(sub_major).unwrap_or_else(|| ":".into())))
-        .select(o::migrant_id);
-    let found: Vec<CandidateRow> = scope::visible(rows)
-        .filter(migrants::id.eq_any(in_group))
-        .order(migrants::id)
-        .limit(limit)
-        .select(COLUMNS)
-        .load(conn)?;
+    let mut found: Vec<CandidateRow> = Vec::new();
+    let mut narrower: Option<&str> = None;
+    for len in (widest.len()..=target.len()).rev() {
+        let left = limit - found.len() as i64;
+        if left <= 0 {
+            break;
+        }
+        let tier = &target[..len];
+        let mut q = scope::visible(rows).filter(migrants::id.eq_any(in_group!(tier)));
+        // The narrower tier was read whole (the limit did not cut it).
+        if let Some(n) = narrower {
+            q = q.filter(diesel::dsl::not(migrants::id.eq_any(in_group!(n))));
+        }
+        let tier_rows: Vec<CandidateRow> = q
+            .order(migrants::id)
+            .limit(left)
+            .select(COLUMNS)
+            .load(conn)?;
+        found.extend(tier_rows);
+        narrower = Some(tier);
+    }
     let ids: Vec<String> = found.iter().map(|c| c.id.clone()).collect();
     let skills = if ids.is_empty() {
         SkillRows::default()

@@ -246,4 +246,39 @@ async fn migrant_matches_and_permissions(app: TestApp) {
     assert_eq!(error_code(&missing).as_deref(), Some("NOT_FOUND"));
 }
 
-db_tests!(ranks_explains_and_scopes, migrant_matches_and_permissions);
+/// When the candidate limit cuts, it cuts the least related occupations:
+/// the vacancy's own unit group first, then its minor group, then its
+/// sub-major group, whatever the people's ids.
+async fn candidate_limit_keeps_the_closest_tiers(app: TestApp) {
+    use diesel::Connection;
+    use reintegra::db::{matching, DbConnection};
+    let mut by_tier = Vec::new();
+    for (n, code) in [(31, "7131"), (32, "7113"), (33, "7112")] {
+        let skills = json!({"occupations": [{"iscoCode": code, "years": 3}]});
+        let id = worker(&app, "Tier", n, "1301", skills).await;
+        app.consent(&id, "MINTRAB", "EMPLOYMENT", None).await;
+        by_tier.push(id);
+    }
+    by_tier.reverse(); // unit group, minor group, sub-major group
+    let rows = reintegra::policy::RowFilter::for_caller(
+        reintegra::domain::institution::Role::LabourOfficer,
+        "MINTRAB",
+        reintegra::db::now(),
+        30,
+    );
+    let url = reintegra::db::normalize_url(&app.db.url);
+    let mut conn = DbConnection::establish(&url).expect("connect");
+    for limit in 1..=4 {
+        let (found, _) =
+            matching::candidates(&mut conn, &rows, "7112", "71", limit).expect("candidates");
+        let got: Vec<String> = found.into_iter().map(|c| c.id).collect();
+        let want = &by_tier[..(limit as usize).min(3)];
+        assert_eq!(got, want, "limit {limit}");
+    }
+}
+
+db_tests!(
+    ranks_explains_and_scopes,
+    migrant_matches_and_permissions,
+    candidate_limit_keeps_the_closest_tiers,
+);

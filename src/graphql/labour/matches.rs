@@ -178,7 +178,13 @@ pub(crate) type Ranked = Vec<(Scored, String, ())>;
 /// Scores the vacancy's candidates among `rows`, best first.
 fn rank_candidates(c: &mut DbConnection, rows: &RowFilter, v: &VacancyRow) -> AppResult<Ranked> {
     let unit = IscoUnit::parse(&v.isco_code).map_err(AppError::Internal)?;
-    let (found, skills) = matching::candidates(c, rows, unit.sub_major(), scoring::MAX_CANDIDATES)?;
+    let (found, skills) = matching::candidates(
+        c,
+        rows,
+        unit.as_str(),
+        unit.sub_major(),
+        scoring::MAX_CANDIDATES,
+    )?;
     let ids: Vec<String> = found.iter().map(|r| r.id.clone()).collect();
     let by_person = skills.by_migrant(&ids);
     // People already referred to the vacancy are not offered again.

@@ -57,7 +57,7 @@ fn rank_for_course(
     course: &CourseRow,
 ) -> AppResult<Ranked> {
     let prefix = candidate_prefix(&course.isco_code);
-    let (found, skills) = matching::candidates(c, rows, prefix, MAX_CANDIDATES)?;
+    let (found, skills) = matching::candidates(c, rows, &course.isco_code, prefix, MAX_CANDIDATES)?;
     let ids: Vec<String> = found.iter().map(|r| r.id.clone()).collect();
     let by_person = skills.by_migrant(&ids);
     let enrolled: HashSet<String> = enrolments::enrolled_in(c, &course.id)?
