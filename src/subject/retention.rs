@@ -40,6 +40,25 @@ const OPEN_REFERRALS: [ReferralStatus; 3] = [
 const OPEN_APPLICATIONS: [ApplicationStatus; 2] =
     [ApplicationStatus::Submitted, ApplicationStatus::Admitted];
 
+/// The person has a row in `$table` (keyed by `migrant_id`) meeting `$cond`.
+macro_rules! has {
+    ($table:ident, $cond:expr) => {
+        Box::new(exists(
+            $table::table
+                .filter($table::migrant_id.eq(migrants::id))
+                .filter($cond),
+        )) as Condition
+    };
+}
+
+/// Any of `conditions` (false when there is none).
+fn any(conditions: Vec<Condition>) -> Condition {
+    conditions
+        .into_iter()
+        .reduce(|a, b| Box::new(a.or(b)))
+        .unwrap_or_else(|| Box::new(diesel::dsl::sql::<Bool>("1 = 0")))
+}
+
 /// Every kind of open case, each a condition on the person: retention
 /// never touches anyone with one. An enterprise project is open until it
 /// is closed (an operating business is followed up); an enrolment while
@@ -47,63 +66,45 @@ const OPEN_APPLICATIONS: [ApplicationStatus; 2] =
 fn open_cases() -> Vec<Condition> {
     let referrals: Vec<&'static str> = OPEN_REFERRALS.iter().map(|s| s.stored()).collect();
     let applications: Vec<&'static str> = OPEN_APPLICATIONS.iter().map(|s| s.stored()).collect();
+    let closed = ProjectStatus::Closed.stored();
+    let enrolled = EnrolmentStatus::Enrolled.stored();
     vec![
-        Box::new(exists(
-            job_referrals::table
-                .filter(job_referrals::migrant_id.eq(migrants::id))
-                .filter(job_referrals::status.eq_any(referrals)),
-        )),
-        Box::new(exists(
-            study_applications::table
-                .filter(study_applications::migrant_id.eq(migrants::id))
-                .filter(study_applications::status.eq_any(applications)),
-        )),
-        Box::new(exists(
-            enterprise_projects::table
-                .filter(enterprise_projects::migrant_id.eq(migrants::id))
-                .filter(enterprise_projects::status.ne(ProjectStatus::Closed.stored())),
-        )),
-        Box::new(exists(
-            training_enrolments::table
-                .filter(training_enrolments::migrant_id.eq(migrants::id))
-                .filter(training_enrolments::status.eq(EnrolmentStatus::Enrolled.stored())),
-        )),
+        has!(job_referrals, job_referrals::status.eq_any(referrals)),
+        has!(
+            study_applications,
+            study_applications::status.eq_any(applications)
+        ),
+        has!(enterprise_projects, enterprise_projects::status.ne(closed)),
+        has!(
+            training_enrolments,
+            training_enrolments::status.eq(enrolled)
+        ),
     ]
 }
 
 /// The person has some open case ([`open_cases`]).
 fn has_open_case() -> Condition {
-    open_cases()
-        .into_iter()
-        .reduce(|a, b| Box::new(a.or(b)))
-        .unwrap_or_else(|| Box::new(diesel::dsl::sql::<Bool>("1 = 0")))
+    any(open_cases())
 }
 
 /// A referral, application, project or enrolment of the person changed
 /// since `cutoff`: recent work on a case is activity even once it closed.
 fn case_activity(cutoff: NaiveDateTime) -> Condition {
-    Box::new(
-        exists(
-            job_referrals::table
-                .filter(job_referrals::migrant_id.eq(migrants::id))
-                .filter(job_referrals::updated_at.ge(cutoff)),
-        )
-        .or(exists(
-            study_applications::table
-                .filter(study_applications::migrant_id.eq(migrants::id))
-                .filter(study_applications::updated_at.ge(cutoff)),
-        ))
-        .or(exists(
-            enterprise_projects::table
-                .filter(enterprise_projects::migrant_id.eq(migrants::id))
-                .filter(enterprise_projects::updated_at.ge(cutoff)),
-        ))
-        .or(exists(
-            training_enrolments::table
-                .filter(training_enrolments::migrant_id.eq(migrants::id))
-                .filter(training_enrolments::updated_at.ge(cutoff)),
-        )),
-    )
+    any(vec![
+        has!(job_referrals, job_referrals::updated_at.ge(cutoff)),
+        has!(
+            study_applications,
+            study_applications::updated_at.ge(cutoff)
+        ),
+        has!(
+            enterprise_projects,
+            enterprise_projects::updated_at.ge(cutoff)
+        ),
+        has!(
+            training_enrolments,
+            training_enrolments::updated_at.ge(cutoff)
+        ),
+    ])
 }
 
 /// Records with no activity since `cutoff`: not changed, no arrival, no

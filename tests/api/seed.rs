@@ -40,7 +40,7 @@ fn schema_objects(conn: &mut DbConnection) -> Vec<SchemaObject> {
 }
 
 #[derive(QueryableByName)]
-struct Orphans {
+struct Counted {
     #[diesel(sql_type = diesel::sql_types::BigInt)]
     n: i64,
 }
@@ -50,7 +50,7 @@ struct Orphans {
 fn referrals(conn: &mut DbConnection) -> (i64, i64) {
     let count = |conn: &mut DbConnection, sql: &str| {
         diesel::sql_query(sql)
-            .get_result::<Orphans>(conn)
+            .get_result::<Counted>(conn)
             .expect("count")
             .n
     };
@@ -70,7 +70,7 @@ fn orphans(conn: &mut DbConnection) -> i64 {
                + (SELECT COUNT(*) FROM assistance s LEFT JOIN arrivals a ON a.id = s.arrival_id WHERE s.arrival_id IS NOT NULL AND a.id IS NULL) \
                + (SELECT COUNT(*) FROM consents c LEFT JOIN migrants m ON m.id = c.migrant_id WHERE m.id IS NULL) AS n";
     diesel::sql_query(sql)
-        .get_result::<Orphans>(conn)
+        .get_result::<Counted>(conn)
         .expect("orphans")
         .n
 }

@@ -93,15 +93,12 @@ impl Referrer {
         if open.is_empty() {
             return rows;
         }
-        let mut by_department: HashMap<&str, Vec<usize>> = HashMap::new();
+        // Owned keys: the vacancies are lent mutably below, one per referral.
+        let mut by_department: HashMap<String, Vec<usize>> = HashMap::new();
         for &i in &open {
-            let d = vacancies[i].department_code.as_str();
+            let d = vacancies[i].department_code.clone();
             by_department.entry(d).or_default().push(i);
         }
-        let by_department: HashMap<String, Vec<usize>> = by_department
-            .into_iter()
-            .map(|(d, v)| (d.to_string(), v))
-            .collect();
         for referee in std::mem::take(&mut self.referees) {
             let near = referee
                 .department
