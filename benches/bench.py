@@ -30,7 +30,7 @@ MINEX = ("{ migrants(first: 20) { edges { node { id givenNames familyNames "
 SEARCH = ("{ migrants(first: 20, filter: {name: \"lopez garcia\"}) { edges { node { id givenNames "
           "familyNames } } } }")
 BY_ID = "query($id: ID!) { migrant(id: $id) { id givenNames familyNames phone } }"
-MATCHES = ("query($v: ID!) { vacancyMatches(vacancyId: $v, first: 20) { totalCount edges { node { score "
+MATCHES = ("query($v: ID!) { vacancyMatches(vacancyId: $v, first: 20) { edges { node { score "
            "reasons { kind points } migrant { id givenNames familyNames } } } } }")
 
 
@@ -248,6 +248,9 @@ def scenarios(tokens, ids, versions, flights, vacancy, threads):
             "per_thread": per_id}, "update"),
         ("MINTRAB vacancyMatches (20)", lua_static(lab, {"query": MATCHES, "variables": {"v": vacancy}}),
          "vacancy_matches"),
+        ("MINTRAB vacancyMatches (20) + totalCount",
+         lua_static(lab, {"query": MATCHES.replace("{ edges", "{ totalCount edges", 1), "variables": {"v": vacancy}}),
+         "vacancy_matches_count"),
         ("150-line manifest import", COMMON % {"token": iom} + LUA_MANIFEST % {
             "flights": ", ".join(f'"{f}"' for f in flights), "per_thread": per_flight}, "manifest"),
     ]

@@ -14,13 +14,12 @@ use reintegra::db::consents;
 use reintegra::db::migrants::{self, MigrantRow};
 use reintegra::db::schema::migrants as m;
 use reintegra::db::{
-    flights, institutions, matching, reference, referrals, scope, scope_counts, vacancies,
-    DbConnection,
+    flights, institutions, matching, reference, scope, scope_counts, vacancies, DbConnection,
 };
 use reintegra::domain::institution::Role;
 use reintegra::intake::manifest::{self, ManifestLine};
 use reintegra::policy::{self, ConsentView, RowFilter};
-use reintegra::service::matching::MAX_CANDIDATES;
+use reintegra::service::candidates::{self, Wanted};
 
 struct Args {
     url: String,
@@ -82,19 +81,21 @@ fn labour_list(conn: &mut DbConnection, count: bool) {
     }
 }
 
-/// The statements of one `vacancyMatches(first: 20)`: the vacancy, the
-/// scoped candidates of its sub-major group with their skills, who was
-/// already referred, and the page's rows.
-fn vacancy_matches(conn: &mut DbConnection, vacancy: &str) {
+/// The statements of one `vacancyMatches(first: 20)`, with `totalCount`
+/// when `count`: the vacancy, who was already referred, the strata search
+/// (`service::candidates`) and the page's rows.
+fn vacancy_matches(conn: &mut DbConnection, vacancy: &str, count: bool) {
     let rows = RowFilter::for_caller(Role::LabourOfficer, "MINTRAB", reintegra::db::now(), 30);
     let v = vacancies::by_id(conn, vacancy)
         .expect("vacancy")
         .expect("exists");
-    let (found, _skills) =
-        matching::candidates(conn, &rows, &v.isco_code, &v.isco_code[..2], MAX_CANDIDATES)
-            .expect("candidates");
-    referrals::referred_to(conn, vacancy).expect("referred");
-    let page: Vec<String> = found.iter().take(20).map(|c| c.id.clone()).collect();
+    let wanted = Wanted {
+        after: None,
+        want: 21,
+        count,
+    };
+    let (found, _) = candidates::for_vacancy(conn, &rows, &v, &wanted).expect("ranking");
+    let page: Vec<String> = found.iter().take(20).map(|(_, id)| id.clone()).collect();
     matching::rows_of(conn, &rows, &page).expect("rows");
 }
 
@@ -182,7 +183,8 @@ fn once(conn: &mut DbConnection, a: &Args, n: u64, tag: u64) {
         }
         "update" => update(conn, id),
         "manifest" => import(conn, n, tag),
-        "vacancy_matches" => vacancy_matches(conn, &a.vacancy),
+        "vacancy_matches" => vacancy_matches(conn, &a.vacancy, false),
+        "vacancy_matches_count" => vacancy_matches(conn, &a.vacancy, true),
         other => panic!("unknown scenario {other}"),
     }
 }

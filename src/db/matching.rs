@@ -1,20 +1,26 @@
-//! Candidates for job matching, from indexes: the people with an
-//! occupation in a vacancy's sub-major group (the `(isco_code, migrant_id)`
-//! index) inside the caller's rows (the scoped base query), and the open
-//! vacancies in a person's sub-major groups. Scoring is in Rust
-//! (`service::matching`).
+//! Candidates for job and course matching, from indexes: one stratum at a
+//! time (`service::ranking`), the people inside the caller's rows (the
+//! scoped base query) whose closest occupation is at one depth of the
+//! target's group (the `(isco_code, migrant_id)` index) and who live at
+//! one distance from it (the origin index); and the open vacancies in a
+//! person's sub-major groups. Scoring is in Rust (`service::matching`).
 
 use diesel::dsl::sql;
 use diesel::prelude::*;
 use diesel::sql_types::Bool;
 
 use super::migrants::MigrantRow;
-use super::schema::{job_vacancies as v, migrant_occupations as o, migrants};
-use super::scope::{self, after_prefix};
-use super::skills::{self, SkillRows};
+use super::schema::{
+    job_vacancies as v, migrant_certifications as c, migrant_languages as l,
+    migrant_occupations as o, migrants,
+};
+use super::scope::{self, after_prefix, ScopedMigrants, Shape};
+use super::skills::{self, CertificationRow, LanguageRow, OccupationRow, SkillRows};
 use super::vacancies::VacancyRow;
 use super::{DbConnection, MultiBackend};
 use crate::policy::RowFilter;
+use crate::service::matching::Scored;
+use crate::service::ranking::{Chunk, Nearness, Stratum, Target, TopK};
 
 /// The columns of a person that scoring reads.
 #[derive(Queryable, Clone, Debug)]
@@ -56,47 +62,193 @@ macro_rules! in_group {
     }};
 }
 
-/// Up to `limit` people the caller may see with an occupation in group
-/// `widest` (a prefix of `target`), and their skill rows. Closer groups
-/// come first: the people of `target`'s own group, then of each wider one
-/// down to `widest` (7112, then 711, then 71), lowest id first within a
-/// tier. When the limit cuts the candidates, those cut are the ones with
-/// the least related occupations, not arbitrary ones. One statement per
-/// tier reached, then three for the skills.
+/// What the scorer excludes, pushed into SQL so that a stratum reads and
+/// a count counts only people who can score: education and English at or
+/// above the minimums (as the stored names of those levels), every
+/// required language, and not already referred or enrolled.
+#[derive(Clone, Debug, Default)]
+pub struct Eligible {
+    /// Stored education levels at or above the minimum, if one is set.
+    pub education_in: Option<Vec<String>>,
+    /// Stored English levels at or above the minimum, if one is set.
+    pub english_in: Option<Vec<String>>,
+    /// ISO 639-3 codes a candidate must all speak.
+    pub languages: Vec<String>,
+    /// People left out (already referred to the vacancy, enrolled in the
+    /// course): a few rows, loaded first.
+    pub excluded: Vec<String>,
+}
+
+/// Applies `e` to a boxed query whose FROM clause holds `migrants`.
+macro_rules! meeting {
+    ($query:expr, $e:expr) => {{
+        let (mut q, e): (_, &Eligible) = ($query, $e);
+        if let Some(levels) = &e.education_in {
+            q = q.filter(migrants::education_level.eq_any(levels.clone()));
+        }
+        if let Some(levels) = &e.english_in {
+            q = q.filter(migrants::english_level.eq_any(levels.clone()));
+        }
+        for code in &e.languages {
+            let speakers = l::table
+                .filter(l::code.eq(code.clone()))
+                .select(l::migrant_id);
+            q = q.filter(migrants::id.eq_any(speakers));
+        }
+        if !e.excluded.is_empty() {
+            q = q.filter(diesel::dsl::not(migrants::id.eq_any(e.excluded.clone())));
+        }
+        q
+    }};
+}
+
+/// The caller's rows with an occupation in group `group` that meet `e`.
+fn eligible(rows: &RowFilter, shape: Shape, group: &str, e: &Eligible) -> ScopedMigrants<'static> {
+    let q = scope::visible_as(rows, shape).filter(migrants::id.eq_any(in_group!(group)));
+    meeting!(q, e)
+}
+
+/// One chunk of stratum `s` of `t`: the eligible people among `rows`
+/// with an occupation row in it, in id order after `after`, at most
+/// `limit` rows (one statement, walking an occupation index).
+pub fn stratum_chunk(
+    conn: &mut DbConnection,
+    rows: &RowFilter,
+    (t, e): (&Target<'_>, &Eligible),
+    s: Stratum,
+    after: Option<&str>,
+    limit: i64,
+) -> QueryResult<Vec<CandidateRow>> {
+    let mut q = scope::visible_occupations(rows).filter(o::isco_code.eq(s.unit));
+    if let Some(years) = s.years {
+        q = q.filter(o::years_counted.eq(years));
+    }
+    if let Some(id) = after {
+        q = q.filter(o::migrant_id.gt(id.to_string()));
+    }
+    let (m, d) = (t.municipality.to_string(), t.department.to_string());
+    let other_municipality = o::municipality_code
+        .ne(m.clone())
+        .or(o::municipality_code.is_null());
+    q = match s.near {
+        Nearness::Municipality => q
+            .filter(o::department_code.eq(d))
+            .filter(o::municipality_code.eq(m)),
+        Nearness::Department => q
+            .filter(o::department_code.eq(d))
+            .filter(other_municipality),
+        Nearness::Elsewhere => q
+            .filter(o::department_code.ne(d).or(o::department_code.is_null()))
+            .filter(other_municipality),
+    };
+    meeting!(q, e)
+        .order(o::migrant_id)
+        .limit(limit)
+        .select(COLUMNS)
+        .load(conn)
+}
+
+/// How many eligible people among `rows` have an occupation within the
+/// target's group: the `totalCount` of a ranking (one statement).
+pub fn count(
+    conn: &mut DbConnection,
+    rows: &RowFilter,
+    t: &Target<'_>,
+    e: &Eligible,
+) -> QueryResult<i64> {
+    eligible(rows, Shape::Count, t.group(), e)
+        .count()
+        .get_result(conn)
+}
+
+/// The skill rows scoring reads for `ids`: their occupations within the
+/// target's group, and their certifications when the target rewards any.
+/// Languages are not read: every candidate speaks every required one
+/// (`Eligible::languages`), and no other language earns points.
+pub fn scoring_skills(
+    conn: &mut DbConnection,
+    ids: &[String],
+    t: &Target<'_>,
+) -> QueryResult<SkillRows> {
+    let group = t.group();
+    let end = after_prefix(group).unwrap_or_else(|| ":".into());
+    let certifications = if t.certifications.is_empty() {
+        vec![]
+    } else {
+        c::table
+            .filter(c::migrant_id.eq_any(ids))
+            .select(CertificationRow::as_select())
+            .load(conn)?
+    };
+    Ok(SkillRows {
+        occupations: o::table
+            .filter(o::migrant_id.eq_any(ids))
+            .filter(o::isco_code.ge(group.to_string()))
+            .filter(o::isco_code.lt(end))
+            .select(OccupationRow::as_select())
+            .load(conn)?,
+        languages: (ids
+            .iter()
+            .flat_map(|id| t.languages.iter().map(move |code| (id, code))))
+        .map(|(id, code)| LanguageRow {
+            migrant_id: id.clone(),
+            position: 0,
+            code: code.clone(),
+        })
+        .collect(),
+        certifications,
+        education: vec![],
+    })
+}
+
+/// Reads one chunk of stratum `s` and offers its new people to `top`,
+/// scored by `score` (two or three statements). Returns the last id read
+/// when the chunk was full.
+pub fn offer_chunk<S>(
+    conn: &mut DbConnection,
+    rows: &RowFilter,
+    (t, e): (&Target<'_>, &Eligible),
+    (s, after, limit): (Stratum, Option<&str>, i64),
+    top: &mut TopK,
+    score: S,
+) -> QueryResult<Chunk>
+where
+    S: Fn(&CandidateRow, &SkillRows) -> Option<Scored>,
+{
+    let read = stratum_chunk(conn, rows, (t, e), s, after, limit)?;
+    let last = (read.len() as i64 == limit)
+        .then(|| read.last().map(|r| r.id.clone()))
+        .flatten();
+    let mut fresh: Vec<CandidateRow> = read.into_iter().filter(|r| !top.has_seen(&r.id)).collect();
+    fresh.dedup_by(|a, b| a.id == b.id);
+    let ids: Vec<String> = fresh.iter().map(|r| r.id.clone()).collect();
+    if !ids.is_empty() {
+        let mut by_person = scoring_skills(conn, &ids, t)?.by_migrant(&ids);
+        for r in fresh {
+            let mine = by_person.remove(&r.id).unwrap_or_default();
+            if let Some(scored) = score(&r, &mine) {
+                top.offer(scored, r.id);
+            }
+        }
+    }
+    Ok(last)
+}
+
+/// The first `limit` people of group `group` among `rows`, lowest id
+/// first, with their skills: the unranked candidates, for tests.
 pub fn candidates(
     conn: &mut DbConnection,
     rows: &RowFilter,
-    target: &str,
-    widest: &str,
+    group: &str,
     limit: i64,
 ) -> QueryResult<(Vec<CandidateRow>, SkillRows)> {
-    let mut found: Vec<CandidateRow> = Vec::new();
-    let mut narrower: Option<&str> = None;
-    for len in (widest.len()..=target.len()).rev() {
-        let left = limit - found.len() as i64;
-        if left <= 0 {
-            break;
-        }
-        let tier = &target[..len];
-        let mut q = scope::visible(rows).filter(migrants::id.eq_any(in_group!(tier)));
-        // The narrower tier was read whole (the limit did not cut it).
-        if let Some(n) = narrower {
-            q = q.filter(diesel::dsl::not(migrants::id.eq_any(in_group!(n))));
-        }
-        let tier_rows: Vec<CandidateRow> = q
-            .order(migrants::id)
-            .limit(left)
-            .select(COLUMNS)
-            .load(conn)?;
-        found.extend(tier_rows);
-        narrower = Some(tier);
-    }
+    let found: Vec<CandidateRow> = eligible(rows, Shape::Page, group, &Eligible::default())
+        .order(migrants::id)
+        .limit(limit)
+        .select(COLUMNS)
+        .load(conn)?;
     let ids: Vec<String> = found.iter().map(|c| c.id.clone()).collect();
-    let skills = if ids.is_empty() {
-        SkillRows::default()
-    } else {
-        skills::for_migrants(conn, &ids)?
-    };
+    let skills = skills::for_migrants(conn, &ids)?;
     Ok((found, skills))
 }
 

@@ -259,6 +259,9 @@ diesel::table! {
         isco_code -> Text,
         years -> Nullable<Integer>,
         country -> Nullable<Text>,
+        department_code -> Nullable<Text>,
+        municipality_code -> Nullable<Text>,
+        years_counted -> Integer,
     }
 }
 

@@ -93,6 +93,23 @@ pub fn visible_projects(f: &RowFilter) -> ScopedProjects<'static> {
     restrict_to_rows!(joined, f, Shape::Page)
 }
 
+/// Occupation rows joined with their people, restricted to the caller's
+/// rows (the same rule as [`visible`]).
+pub type ScopedOccupations<'a> = diesel::helper_types::IntoBoxed<
+    'a,
+    diesel::helper_types::InnerJoin<migrant_occupations::table, migrants::table>,
+    MultiBackend,
+>;
+
+/// The occupation rows of the caller's rows: matching reads its strata
+/// from here, driven by the occupation indexes.
+pub fn visible_occupations(f: &RowFilter) -> ScopedOccupations<'static> {
+    let joined = migrant_occupations::table
+        .inner_join(migrants::table)
+        .into_boxed();
+    restrict_to_rows!(joined, f, Shape::Page)
+}
+
 /// The people a caller *followed* at some moment of `[start, end)`: the
 /// statistics form of [`visible`], the same rule stretched over a period
 /// (docs/statistics.md). MINEX followed whoever arrived within its window

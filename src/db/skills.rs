@@ -24,6 +24,11 @@ pub struct OccupationRow {
     pub years: Option<i32>,
     /// `GT` or `US`; none when unknown (records migrated from free text).
     pub country: Option<String>,
+    /// The person's origin department, copied for matching. Left none on
+    /// write, the database copies it (and keeps it in step on a move).
+    pub department_code: Option<String>,
+    /// The person's origin municipality, copied the same way.
+    pub municipality_code: Option<String>,
 }
 
 /// One language a person speaks.

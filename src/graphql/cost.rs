@@ -17,8 +17,8 @@ pub const CANDIDATES: usize = 5;
 pub const MANIFEST_LINES: usize = 150;
 /// Rows of the arrival board's per-kind counts (one per assistance kind).
 pub const ASSISTANCE_KINDS: usize = 5;
-/// Fixed cost of a matching query: up to 5,000 candidates scored
-/// (`service::matching::MAX_CANDIDATES`) before any page is cut.
+/// Fixed cost of a matching query: the strata search reads and scores
+/// candidates before any page is cut (`service::ranking`).
 pub const MATCHING: usize = 50;
 
 /// Columns of a statistics table (the most any figure has, with room).

@@ -294,6 +294,8 @@ fn occupation_rows(items: &[OccupationInput], migrant_id: &str) -> AppResult<Vec
             isco_code: code.as_str().to_string(),
             years: o.years,
             country,
+            department_code: None,
+            municipality_code: None,
         });
     }
     Ok(out)

@@ -5,6 +5,7 @@
 
 pub mod applications;
 pub mod applications_csv;
+pub mod candidates;
 pub mod course_matching;
 pub mod courses;
 pub mod education;
@@ -13,6 +14,7 @@ pub mod enrolments;
 pub mod enterprise;
 pub mod matching;
 pub mod programs;
+pub mod ranking;
 pub mod referrals;
 pub mod study_matching;
 pub mod vacancies;

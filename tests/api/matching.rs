@@ -5,6 +5,8 @@
 
 use serde_json::{json, Value};
 
+use reintegra::service::matching::Needs;
+
 use crate::db_tests;
 use crate::support::{error_code, person, TestApp};
 
@@ -246,20 +248,11 @@ async fn migrant_matches_and_permissions(app: TestApp) {
     assert_eq!(error_code(&missing).as_deref(), Some("NOT_FOUND"));
 }
 
-/// When the candidate limit cuts, it cuts the least related occupations:
-/// the vacancy's own unit group first, then its minor group, then its
-/// sub-major group, whatever the people's ids.
-async fn candidate_limit_keeps_the_closest_tiers(app: TestApp) {
+/// The expected ranking, computed the slow way: every person of group 71
+/// the caller may see, scored by the library's scorer, sorted.
+fn full_ranking(app: &TestApp, needs: &Needs) -> Vec<(i32, String)> {
     use diesel::Connection;
     use reintegra::db::{matching, DbConnection};
-    let mut by_tier = Vec::new();
-    for (n, code) in [(31, "7131"), (32, "7113"), (33, "7112")] {
-        let skills = json!({"occupations": [{"iscoCode": code, "years": 3}]});
-        let id = worker(&app, "Tier", n, "1301", skills).await;
-        app.consent(&id, "MINTRAB", "EMPLOYMENT", None).await;
-        by_tier.push(id);
-    }
-    by_tier.reverse(); // unit group, minor group, sub-major group
     let rows = reintegra::policy::RowFilter::for_caller(
         reintegra::domain::institution::Role::LabourOfficer,
         "MINTRAB",
@@ -268,17 +261,146 @@ async fn candidate_limit_keeps_the_closest_tiers(app: TestApp) {
     );
     let url = reintegra::db::normalize_url(&app.db.url);
     let mut conn = DbConnection::establish(&url).expect("connect");
-    for limit in 1..=4 {
-        let (found, _) =
-            matching::candidates(&mut conn, &rows, "7112", "71", limit).expect("candidates");
-        let got: Vec<String> = found.into_iter().map(|c| c.id).collect();
-        let want = &by_tier[..(limit as usize).min(3)];
-        assert_eq!(got, want, "limit {limit}");
+    let (found, skills) = matching::candidates(&mut conn, &rows, "71", 1000).expect("candidates");
+    let ids: Vec<String> = found.iter().map(|c| c.id.clone()).collect();
+    let mut by_person = skills.by_migrant(&ids);
+    let mut out: Vec<(i32, String)> = found
+        .iter()
+        .filter_map(|c| {
+            let s = by_person.remove(&c.id).unwrap_or_default();
+            let p = reintegra::service::candidates::profile(c, &s);
+            reintegra::service::matching::score(needs, &p).map(|x| (x.score, c.id.clone()))
+        })
+        .collect();
+    out.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+    out
+}
+
+/// Every page of `vacancyMatches` walked `first` at a time.
+async fn walk(app: &TestApp, token: &str, v: &str, first: i32) -> (Vec<(i32, String)>, i64) {
+    let (mut out, mut after) = (Vec::new(), Value::Null);
+    loop {
+        let body = matches(app, token, v, first, after).await;
+        let conn = &body["data"]["vacancyMatches"];
+        let total = conn["totalCount"]
+            .as_i64()
+            .unwrap_or_else(|| panic!("{body}"));
+        for e in conn["edges"].as_array().unwrap() {
+            let n = &e["node"];
+            out.push((
+                n["score"].as_i64().unwrap() as i32,
+                n["migrant"]["id"].as_str().unwrap().to_string(),
+            ));
+        }
+        if conn["pageInfo"]["hasNextPage"] != json!(true) {
+            return (out, total);
+        }
+        after = conn["pageInfo"]["endCursor"].clone();
     }
+}
+
+/// The strata search (`service::ranking`) gives exactly the full ranking
+/// through the database: people spread over units, years and places,
+/// walked in pages of every size, and again after people move (their
+/// occupation rows follow their origin).
+async fn strata_search_equals_the_full_ranking(app: TestApp) {
+    let mintrab = app.token("MINTRAB", "labour_officer");
+    let places = ["1301", "1302", "0101"];
+    let units = ["7112", "7113", "7115", "7122", "7131"];
+    let mut people = Vec::new();
+    for n in 0..30u32 {
+        let mut occ = vec![json!({"iscoCode": units[n as usize % 5], "years": (n * 7) % 15})];
+        if n % 4 == 0 {
+            occ.push(json!({"iscoCode": units[(n as usize + 2) % 5], "years": n % 12}));
+        }
+        let certs = if n % 6 == 0 {
+            json!(["Seguridad industrial"])
+        } else {
+            json!([])
+        };
+        let skills = json!({"educationLevel": "LOWER_SECONDARY", "occupations": occ,
+                            "languages": ["spa"], "certifications": certs});
+        let id = worker(
+            &app,
+            "Strata",
+            100 + n,
+            places[(n as usize / 5) % 3],
+            skills,
+        )
+        .await;
+        if n % 7 != 3 {
+            app.consent(&id, "MINTRAB", "EMPLOYMENT", None).await;
+        }
+        people.push(id);
+    }
+    let input = json!({"employerId": employer(&app).await, "title": "Albañil", "iscoCode": "7112",
+        "municipalityCode": "1301", "openings": 2, "languages": ["spa"],
+        "preferredCertifications": ["Seguridad industrial"]});
+    let v = vacancy(&app, &mintrab, input).await;
+    let needs = Needs {
+        isco_code: "7112".into(),
+        languages: vec!["spa".into()],
+        preferred_certifications: vec!["Seguridad industrial".into()],
+        municipality_code: "1301".into(),
+        department_code: "13".into(),
+        ..Needs::default()
+    };
+    let expected = full_ranking(&app, &needs);
+    assert!(expected.len() > 20, "{expected:?}");
+    for first in [1, 3, 7, 50] {
+        let (got, total) = walk(&app, &mintrab, &v, first).await;
+        assert_eq!(got, expected, "pages of {first}");
+        assert_eq!(total, expected.len() as i64);
+    }
+    // Two people move to the vacancy's municipality: their rows follow.
+    let iom = app.token("IOM", "iom_caseworker");
+    let move_to = "mutation($id: ID!) { updateMigrant(id: $id, expectedVersion: 1, \
+                   input: {origin: {municipalityCode: \"1301\"}}) { version } }";
+    for id in [&people[27], &people[11]] {
+        let (_, body) = app.gql(&iom, move_to, json!({"id": id})).await;
+        assert_eq!(body["data"]["updateMigrant"]["version"], json!(2), "{body}");
+    }
+    let expected = full_ranking(&app, &needs);
+    let (got, _) = walk(&app, &mintrab, &v, 4).await;
+    assert_eq!(got, expected, "after moving");
+}
+
+/// Scoring counts years up to `points::MAX_YEARS`; the stored
+/// `years_counted` that strata are read by must cap at the same number.
+async fn stored_year_cap_is_the_scoring_cap(app: TestApp) {
+    use diesel::prelude::*;
+    use reintegra::db::schema::migrant_occupations as o;
+    use reintegra::db::DbConnection;
+    let skills = json!({"occupations": [{"iscoCode": "7112", "years": 60}, {"iscoCode": "7113"}]});
+    let id = worker(&app, "Cap", 1, "1301", skills).await;
+    let url = reintegra::db::normalize_url(&app.db.url);
+    let mut conn = DbConnection::establish(&url).expect("connect");
+    let mut counted: Vec<i32> = o::table
+        .filter(o::migrant_id.eq(&id))
+        .select(o::years_counted)
+        .load(&mut conn)
+        .expect("years");
+    counted.sort();
+    assert_eq!(
+        counted,
+        vec![0, reintegra::service::matching::points::MAX_YEARS]
+    );
+    let place: Vec<(Option<String>, Option<String>)> = o::table
+        .filter(o::migrant_id.eq(&id))
+        .select((o::department_code, o::municipality_code))
+        .load(&mut conn)
+        .expect("place");
+    assert!(
+        place
+            .iter()
+            .all(|p| p == &(Some("13".into()), Some("1301".into()))),
+        "{place:?}"
+    );
 }
 
 db_tests!(
     ranks_explains_and_scopes,
     migrant_matches_and_permissions,
-    candidate_limit_keeps_the_closest_tiers,
+    strata_search_equals_the_full_ranking,
+    stored_year_cap_is_the_scoring_cap,
 );

@@ -75,7 +75,7 @@ fn both_trees_build_the_same_tables_columns_and_indexes() {
     let sqlite = shape(
         &lite.url,
         "SELECT m.name AS tbl, p.name AS col FROM sqlite_master m \
-         JOIN pragma_table_info(m.name) p WHERE m.type = 'table'",
+         JOIN pragma_table_xinfo(m.name) p WHERE m.type = 'table'",
         "SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL",
     );
     let postgres = shape(

@@ -30,7 +30,7 @@ impl Generator {
         row.years_experience = Some(years);
         let english = self.english_level(months_in_us);
         row.english_level = Some(english.stored().to_string());
-        self.occupations(&row.id, years, months_in_us, english, out);
+        self.occupations(row, years, months_in_us, english, out);
         self.languages(&row.id, department, english, out);
         if self.rng.random_bool(0.15) {
             let name = pick(&mut self.rng, data::CERTIFICATIONS).to_string();
@@ -47,7 +47,7 @@ impl Generator {
     /// the US is likelier the longer the person stayed there.
     fn occupations(
         &mut self,
-        id: &str,
+        person: &MigrantRow,
         years: i32,
         months_in_us: i32,
         english: EnglishLevel,
@@ -77,11 +77,13 @@ impl Generator {
                 WorkCountry::Gt
             };
             out.occupations.push(OccupationRow {
-                migrant_id: id.to_string(),
+                migrant_id: person.id.clone(),
                 position: chosen.len() as i32 - 1,
                 isco_code: code.to_string(),
                 years: Some(self.rng.random_range(0..=years.max(1))),
                 country: Some(country.stored().to_string()),
+                department_code: person.origin_department_code.clone(),
+                municipality_code: person.origin_municipality_code.clone(),
             });
         }
     }

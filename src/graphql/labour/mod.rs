@@ -5,6 +5,7 @@
 pub mod employers;
 pub mod inputs;
 pub mod matches;
+pub mod ranked;
 pub mod referrals;
 pub mod vacancies;
 pub mod vacancy;

@@ -2,23 +2,20 @@
 //! training course with the job-matching machinery (`ranked_page`) and
 //! the course scoring of `service::course_matching`.
 
-use std::collections::HashSet;
-
 use async_graphql::{Context, Object, Result, SimpleObject, ID};
 
 use crate::db::courses::{self, CourseRow};
-use crate::db::{enrolments, matching, DbConnection};
+use crate::db::DbConnection;
 use crate::domain::person::StoredEnum;
 use crate::domain::training::CourseStatus;
 use crate::error::{AppError, AppResult};
 use crate::graphql::caller;
 use crate::graphql::cost;
 use crate::graphql::labour::checked_id;
-use crate::graphql::labour::matches::{profile, ranked_page, CandidateMatch, Ranked};
+use crate::graphql::labour::matches::{ranked_page, CandidateMatch};
 use crate::graphql::pagination::PageInfo;
-use crate::policy::{self, RowFilter};
-use crate::service::course_matching::{self as scoring, candidate_prefix, Course};
-use crate::service::matching::{rank, MAX_CANDIDATES};
+use crate::policy;
+use crate::service::candidates;
 
 /// An edge of `courseMatches`.
 #[derive(SimpleObject)]
@@ -36,7 +33,8 @@ pub struct CourseMatchConnection {
     pub edges: Vec<CourseMatchEdge>,
     /// Paging state.
     pub page_info: PageInfo,
-    /// People the caller may see who match (not excluded), across pages.
+    /// People the caller may see who match (not excluded), across pages:
+    /// one count over the whole group, run only when selected.
     pub total_count: i64,
 }
 
@@ -49,37 +47,6 @@ fn open_course(c: &mut DbConnection, id: &str) -> AppResult<CourseRow> {
     Ok(course)
 }
 
-/// Scores the course's candidates among `rows`, best first; people
-/// already enrolled (in any status) are left out.
-fn rank_for_course(
-    c: &mut DbConnection,
-    rows: &RowFilter,
-    course: &CourseRow,
-) -> AppResult<Ranked> {
-    let prefix = candidate_prefix(&course.isco_code);
-    let (found, skills) = matching::candidates(c, rows, &course.isco_code, prefix, MAX_CANDIDATES)?;
-    let ids: Vec<String> = found.iter().map(|r| r.id.clone()).collect();
-    let by_person = skills.by_migrant(&ids);
-    let enrolled: HashSet<String> = enrolments::enrolled_in(c, &course.id)?
-        .into_iter()
-        .collect();
-    let offer = Course {
-        isco_code: course.isco_code.clone(),
-        municipality_code: course.municipality_code.clone(),
-        department_code: course.department_code.clone(),
-    };
-    let mut ranked: Ranked = found
-        .iter()
-        .filter(|r| !enrolled.contains(&r.id))
-        .filter_map(|r| {
-            let skills = by_person.get(&r.id).cloned().unwrap_or_default();
-            scoring::score(&offer, &profile(r, &skills)).map(|s| (s, r.id.clone(), ()))
-        })
-        .collect();
-    rank(&mut ranked);
-    Ok(ranked)
-}
-
 /// Course matching queries.
 #[derive(Default)]
 pub struct CourseMatchQuery;
@@ -89,7 +56,8 @@ impl CourseMatchQuery {
     /// The people the caller may see, ranked for an open course: score
     /// descending, then id. Candidates have an occupation in the course
     /// target's sub-major group (its major group for a one-digit target);
-    /// people already enrolled are left out; at most 5,000 are scored.
+    /// people already enrolled are left out. Exact over all of them; only
+    /// the strata that can reach the page are read (`docs/matching.md`).
     #[graphql(
         visible = "crate::graphql::visibility::matches_courses",
         complexity = "first.unwrap_or(20).max(1) as usize * child_complexity + cost::MATCHING"
@@ -107,11 +75,12 @@ impl CourseMatchQuery {
             );
         }
         let course_id = checked_id(course_id.0, "courseId")?;
-        let (edges, page_info, total_count) = ranked_page(ctx, first, after, move |c, rows| {
-            let course = open_course(c, &course_id)?;
-            rank_for_course(c, rows, &course)
-        })
-        .await?;
+        let (edges, page_info, total_count) =
+            ranked_page(ctx, first, after, move |c, rows, wanted| {
+                let course = open_course(c, &course_id)?;
+                candidates::for_course(c, rows, &course, wanted)
+            })
+            .await?;
         let edges = edges
             .into_iter()
             .map(|e| CourseMatchEdge {
