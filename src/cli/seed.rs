@@ -15,6 +15,7 @@ mod events;
 mod fleet;
 mod labour;
 mod people;
+mod pipeline;
 mod qualifications;
 mod referrals;
 mod studies;
@@ -26,12 +27,12 @@ use diesel::prelude::*;
 
 use crate::config::{Environment, Settings};
 use crate::db::audit::{self, AuditEntry};
-use crate::db::{arrivals, assistance, consents, flights, migrants, skills, DbConnection};
+use crate::db::DbConnection;
 use crate::error::{AppError, AppResult, StartupError};
-use people::{Batch, Generator, SERIAL_BLOCKS};
+use people::{Generator, SERIAL_BLOCKS};
 
 /// People generated and inserted per chunk.
-const CHUNK: usize = 5_000;
+const CHUNK: usize = 2_500;
 
 /// Runs the command: migrates, then inserts `n` people generated from `seed`.
 pub fn run(settings: &Settings, n: u32, seed: u64) -> Result<(), StartupError> {
@@ -101,7 +102,7 @@ fn connect(url: &str) -> Result<DbConnection, StartupError> {
         // slower to search as it grows); a rollback journal copies only
         // pages that existed before, which a fresh database barely has.
         // The mode goes back to WAL when the seed is done (and stays WAL
-        // when a server holds the file open). A 192 MiB page cache keeps
+        // when a server holds the file open). A 128 MiB page cache keeps
         // the hot index pages in memory. Foreign keys are not checked row by
         // row: the generator builds every child with its parent (see the
         // `rows_are_consistent` test), and the check is a random lookup per
@@ -109,7 +110,7 @@ fn connect(url: &str) -> Result<DbConnection, StartupError> {
         c.batch_execute(
             "PRAGMA foreign_keys = OFF; PRAGMA busy_timeout = 5000; \
              PRAGMA journal_mode = DELETE; PRAGMA synchronous = NORMAL; \
-             PRAGMA cache_size = -196608;",
+             PRAGMA cache_size = -131072;",
         )
         .map_err(|e| StartupError::Database(e.to_string()))?;
     }
@@ -160,37 +161,37 @@ fn seed_all(conn: &mut DbConnection, n: usize, seed: u64, anchor: i64) -> AppRes
             format!("{existing} records exist; synthetic CUIs run out at {SERIAL_BLOCKS}"),
         ));
     }
-    let mut generator = Generator::new(seed, existing, anchor);
-    let mut fleet = fleet::Fleet::new(conn, n)?;
-    let mut picker = training::Picker::new(seed, existing, anchor);
-    let mut referrer = referrals::Referrer::new(seed, existing, anchor);
-    let (mut batch, mut counts, mut left) = (Batch::default(), SeedCounts::default(), n);
-    let (mut catalogue, programs) = admissions::Catalogue::load_or_create(conn, seed, anchor)?;
-    counts.programs = programs;
-    while left > 0 {
-        let size = left.min(CHUNK);
-        generator.fill(&mut batch, size);
-        let help = fleet.assign(&mut batch);
-        picker.take(&batch);
-        referrer.take(&batch);
-        let new_flights = fleet.take_new();
-        migrants::insert_many(conn, &batch.migrants)?;
-        flights::insert(conn, &new_flights)?;
-        arrivals::insert(conn, &batch.arrivals)?;
-        assistance::insert(conn, &help)?;
-        consents::insert_bulk(conn, &batch.consents)?;
-        skills::insert_many(conn, &batch.skills)?;
-        let applied = catalogue.applications(&batch);
-        crate::db::applications::insert_many(conn, &applied)?;
-        counts.education += batch.skills.education.len();
-        counts.applications += applied.len();
-        counts.flights += new_flights.len();
-        counts.assistance += help.len();
-        counts.migrants += batch.migrants.len();
-        counts.arrivals += batch.arrivals.len();
-        counts.consents += batch.consents.len();
-        left -= size;
-    }
+    let generator = Generator::new(seed, existing, anchor);
+    let fleet = fleet::Fleet::new(conn, n)?;
+    let picker = training::Picker::new(seed, existing, anchor);
+    let referrer = referrals::Referrer::new(seed, existing, anchor);
+    let (catalogue, programs) = admissions::Catalogue::load_or_create(conn, seed, anchor)?;
+    let mut counts = SeedCounts {
+        programs,
+        ..SeedCounts::default()
+    };
+    let makers = pipeline::Makers {
+        generator,
+        fleet,
+        picker,
+        referrer,
+        catalogue,
+    };
+    // Rows are made on a second thread while this one writes the previous
+    // chunk: on two cores the generator's work hides behind the writes.
+    let (picker, referrer) = std::thread::scope(|s| {
+        let (tx, rx) = std::sync::mpsc::sync_channel::<pipeline::Chunk>(1);
+        let maker = s.spawn(move || makers.run(n, tx));
+        let written = rx
+            .iter()
+            .try_for_each(|chunk| pipeline::write_chunk(conn, &chunk, &mut counts));
+        // A failed write drops the receiver, which stops the maker.
+        drop(rx);
+        let made = maker
+            .join()
+            .map_err(|_| AppError::Internal("the seed generator panicked".into()))?;
+        written.map(|()| made)
+    })?;
     admissions::recount_seats(conn)?;
     seed_labour(conn, (n, seed, anchor), referrer, &mut counts)?;
     seed_training(conn, picker, n, &mut counts)?;
@@ -262,7 +263,7 @@ mod tests {
     use chrono::NaiveDateTime;
 
     use super::data::timestamp;
-    use super::people::synthetic_cui;
+    use super::people::{synthetic_cui, Batch};
     use super::*;
     use crate::domain::cui::Cui;
     use crate::domain::person::fold;
