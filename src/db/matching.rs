@@ -89,11 +89,14 @@ macro_rules! meeting {
         if let Some(levels) = &e.english_in {
             q = q.filter(migrants::english_level.eq_any(levels.clone()));
         }
+        // Correlated, so the planner probes the language index per
+        // candidate: as `IN (every speaker)` SQLite drove the whole query
+        // from the list of Spanish speakers (everyone).
         for code in &e.languages {
-            let speakers = l::table
+            let speaks = l::table
                 .filter(l::code.eq(code.clone()))
-                .select(l::migrant_id);
-            q = q.filter(migrants::id.eq_any(speakers));
+                .filter(l::migrant_id.eq(migrants::id));
+            q = q.filter(diesel::dsl::exists(speaks));
         }
         if !e.excluded.is_empty() {
             q = q.filter(diesel::dsl::not(migrants::id.eq_any(e.excluded.clone())));
