@@ -109,19 +109,7 @@ pub fn move_if(
     to: &str,
     at: NaiveDateTime,
 ) -> QueryResult<bool> {
-    let n = diesel::update(
-        e::table
-            .filter(e::id.eq(id))
-            .filter(e::version.eq(expected))
-            .filter(e::status.eq(from)),
-    )
-    .set((
-        e::status.eq(to),
-        e::version.eq(expected + 1),
-        e::updated_at.eq(at),
-    ))
-    .execute(conn)?;
-    Ok(n == 1)
+    crate::conditional_move!(conn, e, id, expected, (from, to), at)
 }
 
 /// A page of a course's enrolments, oldest first, after a keyset position.

@@ -74,6 +74,31 @@ macro_rules! insert_batch {
     };
 }
 
+/// Moves the row `id` of a versioned state machine (`table` has `id`,
+/// `version`, `status`, `updated_at`) from `from` at version `expected` to
+/// `to` in one conditional UPDATE; `Ok(false)` when the row changed
+/// meanwhile (stale version or status), so two concurrent moves cannot
+/// both succeed.
+#[macro_export]
+macro_rules! conditional_move {
+    ($conn:expr, $table:ident, $id:expr, $expected:expr, ($from:expr, $to:expr), $at:expr) => {{
+        let expected: i32 = $expected;
+        diesel::update(
+            $table::table
+                .filter($table::id.eq($id))
+                .filter($table::version.eq(expected))
+                .filter($table::status.eq($from)),
+        )
+        .set((
+            $table::status.eq($to),
+            $table::version.eq(expected + 1),
+            $table::updated_at.eq($at),
+        ))
+        .execute($conn)
+        .map(|n| n == 1)
+    }};
+}
+
 /// Inserts every row of the slice `rows` into `table`: on PostgreSQL in one
 /// binary `COPY … FROM STDIN` (no statement to parse, no bind-parameter
 /// limit; a bulk load spends its time in the server's heap, not in the

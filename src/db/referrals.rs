@@ -98,19 +98,7 @@ pub fn move_if(
     to: &str,
     at: NaiveDateTime,
 ) -> QueryResult<bool> {
-    let n = diesel::update(
-        r::table
-            .filter(r::id.eq(id))
-            .filter(r::version.eq(expected))
-            .filter(r::status.eq(from)),
-    )
-    .set((
-        r::status.eq(to),
-        r::version.eq(expected + 1),
-        r::updated_at.eq(at),
-    ))
-    .execute(conn)?;
-    Ok(n == 1)
+    crate::conditional_move!(conn, r, id, expected, (from, to), at)
 }
 
 /// Takes one opening of an open vacancy with conditional UPDATEs, so two
