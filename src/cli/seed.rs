@@ -52,6 +52,7 @@ pub fn run(settings: &Settings, n: u32, seed: u64) -> Result<(), StartupError> {
         "consents",
         "migrant_occupations",
         "migrant_languages",
+        "migrant_name_words",
         "education_records",
         "study_applications",
     ];

@@ -5,7 +5,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
 use super::schema::migrants;
-use super::{scope_counts, DbConnection};
+use super::{name_words, scope_counts, DbConnection};
 use crate::policy::AllRows;
 
 /// A migrant row, every column; the GraphQL layer decides what is shown.
@@ -48,17 +48,21 @@ pub struct MigrantRow {
     pub latest_arrival_at: Option<NaiveDateTime>,
 }
 
-/// Inserts a new record.
+/// Inserts a new record and indexes its name.
 pub fn insert(conn: &mut DbConnection, row: &MigrantRow) -> QueryResult<()> {
     diesel::insert_into(migrants::table)
         .values(row)
-        .execute(conn)
-        .map(|_| ())
+        .execute(conn)?;
+    name_words::insert_for(conn, [(row.id.as_str(), row.search_name.as_str())])
 }
 
-/// Inserts many records in statements of `chunk` rows (seeding, imports).
+/// Inserts many records (seeding) and indexes their names.
 pub fn insert_many(conn: &mut DbConnection, rows: &[MigrantRow]) -> QueryResult<()> {
-    crate::bulk_insert!(conn, migrants::table, rows).map(|_| ())
+    crate::bulk_insert!(conn, migrants::table, rows)?;
+    name_words::insert_for(
+        conn,
+        rows.iter().map(|r| (r.id.as_str(), r.search_name.as_str())),
+    )
 }
 
 /// One record by id across every record: only for callers holding the
@@ -84,16 +88,21 @@ pub fn id_by_document(conn: &mut DbConnection, cui: &str) -> QueryResult<Option<
         .optional()
 }
 
-/// Writes `row` if the stored version is `expected`; bumps the version.
+/// Writes `row` if the stored version is `expected`; bumps the version and
+/// keeps the name index and the consent counts in step.
 /// Returns false (and changes nothing) on a stale version.
 pub fn update_if_version(
     conn: &mut DbConnection,
     row: &MigrantRow,
     expected: i32,
 ) -> QueryResult<bool> {
-    let before: Option<(Option<String>, bool)> = migrants::table
+    let before: Option<(Option<String>, bool, String)> = migrants::table
         .find(&row.id)
-        .select((migrants::origin_department_code, migrants::do_not_share))
+        .select((
+            migrants::origin_department_code,
+            migrants::do_not_share,
+            migrants::search_name,
+        ))
         .first(conn)
         .optional()?;
     let mut next = row.clone();
@@ -105,7 +114,10 @@ pub fn update_if_version(
     )
     .set(&next)
     .execute(conn)?;
-    if let (1, Some((dept, dns))) = (changed, before) {
+    if let (1, Some((dept, dns, name))) = (changed, before) {
+        if name != row.search_name {
+            name_words::replace(conn, &row.id, &row.search_name)?;
+        }
         let after = (
             row.origin_department_code.as_deref().unwrap_or(""),
             row.do_not_share,

@@ -21,6 +21,7 @@ pub mod institutions;
 pub mod matching;
 pub mod migrants;
 pub mod migrate;
+pub mod name_words;
 pub mod notify;
 pub mod occupations;
 pub mod programs;

@@ -274,6 +274,13 @@ diesel::table! {
 }
 
 diesel::table! {
+    migrant_name_words (migrant_id, word) {
+        migrant_id -> Text,
+        word -> Text,
+    }
+}
+
+diesel::table! {
     migrant_certifications (migrant_id, position) {
         migrant_id -> Text,
         position -> Integer,
@@ -505,7 +512,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     migrant_occupations,
     migrant_languages,
     migrant_certifications,
+    migrant_name_words,
 );
 diesel::joinable!(migrant_occupations -> migrants (migrant_id));
 diesel::joinable!(migrant_languages -> migrants (migrant_id));
 diesel::joinable!(migrant_certifications -> migrants (migrant_id));
+diesel::joinable!(migrant_name_words -> migrants (migrant_id));

@@ -12,9 +12,9 @@ use super::emergency::Holder;
 use super::migrants::MigrantRow;
 use super::schema::{
     arrivals, consents, emergency_accesses, enterprise_projects, migrant_certifications,
-    migrant_languages, migrant_occupations, migrants,
+    migrant_languages, migrant_name_words, migrant_occupations, migrants,
 };
-use super::{DbConnection, MultiBackend};
+use super::{name_words, DbConnection, MultiBackend};
 use crate::policy::{RowFilter, RowScope};
 
 /// A boxed query over `migrants`, already restricted to the caller's rows.
@@ -275,14 +275,18 @@ pub fn with_consent(
     }
 }
 
-/// Restricts to names containing every folded word of `folded_query`.
+/// Restricts to people whose name has, for every folded word of
+/// `folded_query`, a word starting with it: one range of the word index
+/// per query word.
 pub fn name_matches(q: ScopedMigrants<'static>, folded_query: &str) -> ScopedMigrants<'static> {
-    folded_query
-        .split(' ')
-        .filter(|w| !w.is_empty())
+    name_words::words_of(folded_query)
+        .into_iter()
         .fold(q, |q, word| {
-            // Folded words are alphanumeric only, so no LIKE wildcard can sneak in.
-            q.filter(migrants::search_name.like(format!("%{word}%")))
+            let starting = migrant_name_words::table
+                .filter(migrant_name_words::word.ge(word.to_string()))
+                .filter(migrant_name_words::word.lt(name_words::prefix_end(word)))
+                .select(migrant_name_words::migrant_id);
+            q.filter(migrants::id.eq_any(starting))
         })
 }
 

@@ -18,6 +18,7 @@ pub const PERSONAL_TABLES: &[(&str, &str)] = &[
     ("erasures", "migrant_id"),
     ("migrant_occupations", "migrant_id"),
     ("migrant_languages", "migrant_id"),
+    ("migrant_name_words", "migrant_id"),
     ("migrant_certifications", "migrant_id"),
     ("job_referrals", "migrant_id"),
     ("education_records", "migrant_id"),

@@ -31,7 +31,9 @@ use crate::policy::{self, ConsentView, RowFilter, Slice};
 /// Filters of `migrants`; each needs read access to the slice it looks at.
 #[derive(InputObject, Default, Clone)]
 pub struct MigrantFilter {
-    /// Words of the name, accent- and case-insensitive (IDENTITY).
+    /// Words of the name, accent- and case-insensitive, in any order; each
+    /// matches the words of the name that start with it (`lop` finds
+    /// López) (IDENTITY).
     pub name: Option<String>,
     /// Two-digit department code of origin (ORIGIN).
     pub department_code: Option<String>,

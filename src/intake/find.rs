@@ -5,7 +5,7 @@
 use diesel::prelude::*;
 
 use crate::db::migrants::{self, MigrantRow};
-use crate::db::schema::migrants as m;
+use crate::db::schema::{migrant_name_words as w, migrants as m};
 use crate::db::DbConnection;
 use crate::domain::matching::{score, Arriving, MatchScore, OnRecord, CANDIDATE_THRESHOLD};
 use crate::domain::person::fold;
@@ -28,12 +28,8 @@ pub enum Finding {
 /// At most this many candidates are offered.
 const MAX_CANDIDATES: usize = 5;
 
-fn like_word(word: &str) -> String {
-    // Folded words are alphanumeric only: no LIKE wildcard can sneak in.
-    format!("%{word}%")
-}
-
-/// Records sharing the birth date, or the first given name and surname.
+/// Records sharing the birth date, or the first given name and surname
+/// (both read from the name word index).
 fn nearby(conn: &mut DbConnection, _all: AllRows, p: &MigrantRow) -> AppResult<Vec<MigrantRow>> {
     let mut rows: Vec<MigrantRow> = m::table
         .filter(m::birth_date.eq(p.birth_date))
@@ -42,10 +38,15 @@ fn nearby(conn: &mut DbConnection, _all: AllRows, p: &MigrantRow) -> AppResult<V
         .load(conn)?;
     let given = fold(&p.given_names);
     let family = fold(&p.family_names);
+    let named = |word: &str| {
+        w::table
+            .filter(w::word.eq(word.to_string()))
+            .select(w::migrant_id)
+    };
     if let (Some(g), Some(f)) = (given.split(' ').next(), family.split(' ').next()) {
         let same_names: Vec<MigrantRow> = m::table
-            .filter(m::search_name.like(like_word(g)))
-            .filter(m::search_name.like(like_word(f)))
+            .filter(m::id.eq_any(named(g)))
+            .filter(m::id.eq_any(named(f)))
             .filter(m::birth_date.ne(p.birth_date))
             .limit(50)
             .select(MigrantRow::as_select())

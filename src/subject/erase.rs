@@ -112,6 +112,7 @@ fn pseudonymise_person(conn: &mut DbConnection, id: &str, birth: NaiveDate) -> A
             migrants::version.eq(migrants::version + 1),
         ))
         .execute(conn)?;
+    crate::db::name_words::replace(conn, id, "")?;
     erase_skills(conn, id)
 }
 

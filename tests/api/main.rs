@@ -31,6 +31,7 @@ mod reference;
 mod referrals;
 mod retention;
 mod schema;
+mod search;
 mod seed;
 mod skills;
 mod skills_migration;

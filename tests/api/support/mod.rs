@@ -363,6 +363,23 @@ impl TestApp {
         diesel::sql_query(sql).execute(&mut conn).expect("sql")
     }
 
+    /// Reads two text columns, `a` and `b`, straight from the test database.
+    pub fn text_pairs(&self, sql: &str) -> Vec<(String, String)> {
+        use diesel::sql_types::Text;
+        use diesel::{Connection, RunQueryDsl};
+        #[derive(diesel::QueryableByName)]
+        struct Pair {
+            #[diesel(sql_type = Text)]
+            a: String,
+            #[diesel(sql_type = Text)]
+            b: String,
+        }
+        let url = reintegra::db::normalize_url(&self.db.url);
+        let mut conn = reintegra::db::DbConnection::establish(&url).expect("connect");
+        let rows: Vec<Pair> = diesel::sql_query(sql).load(&mut conn).expect("sql");
+        rows.into_iter().map(|p| (p.a, p.b)).collect()
+    }
+
     /// Registers a migrant as `iom_admin`; returns its id.
     pub async fn register(&self, input: Value) -> String {
         let q = "mutation($i: MigrantSections!) { registerMigrant(input: $i) { id } }";

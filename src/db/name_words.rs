@@ -1,0 +1,107 @@
+//! The word index of people's names (`migrant_name_words`): one row per
+//! distinct word of a person's folded name. The name search and the search
+//! for a person already on record read it as index ranges instead of
+//! scanning every name with `LIKE '%word%'`.
+//!
+//! Every write of `migrants.search_name` goes through this module in the
+//! same transaction ([`super::migrants::insert`], `insert_many`,
+//! `update_if_version`, the erasure), so the index never disagrees with the
+//! names; `tests/api/search.rs` checks it after every kind of write.
+
+use diesel::prelude::*;
+
+use super::schema::migrant_name_words as w;
+use super::DbConnection;
+
+/// One word of one person's folded name.
+#[derive(Insertable, Queryable, Clone, Debug, PartialEq, Eq)]
+#[diesel(table_name = w, treat_none_as_default_value = false)]
+pub struct NameWordRow {
+    pub migrant_id: String,
+    pub word: String,
+}
+
+/// The distinct words of a folded name (`domain::person::fold` output).
+pub fn words_of(search_name: &str) -> Vec<&str> {
+    let mut words: Vec<&str> = search_name.split(' ').filter(|x| !x.is_empty()).collect();
+    words.sort_unstable();
+    words.dedup();
+    words
+}
+
+/// The index rows of `people`, each given as (id, folded name).
+pub fn rows_of<'a>(people: impl IntoIterator<Item = (&'a str, &'a str)>) -> Vec<NameWordRow> {
+    people
+        .into_iter()
+        .flat_map(|(id, name)| {
+            words_of(name).into_iter().map(move |word| NameWordRow {
+                migrant_id: id.to_string(),
+                word: word.to_string(),
+            })
+        })
+        .collect()
+}
+
+/// Indexes the names of newly inserted people.
+pub fn insert_for<'a>(
+    conn: &mut DbConnection,
+    people: impl IntoIterator<Item = (&'a str, &'a str)>,
+) -> QueryResult<()> {
+    let rows = rows_of(people);
+    crate::bulk_insert!(conn, w::table, rows.as_slice()).map(|_| ())
+}
+
+/// Makes the index of one person's name hold exactly the words of
+/// `search_name` (empty after an erasure).
+pub fn replace(conn: &mut DbConnection, migrant_id: &str, search_name: &str) -> QueryResult<()> {
+    diesel::delete(w::table.filter(w::migrant_id.eq(migrant_id))).execute(conn)?;
+    insert_for(conn, [(migrant_id, search_name)])
+}
+
+/// The smallest string above every word that starts with `prefix`: its
+/// last character moved one code point up. UTF-8 orders bytes as code
+/// points, and both backends compare these words byte by byte, so
+/// `prefix <= word < prefix_end(prefix)` is one index range.
+pub fn prefix_end(prefix: &str) -> String {
+    let mut chars: Vec<char> = prefix.chars().collect();
+    while let Some(last) = chars.pop() {
+        let next = match last as u32 + 1 {
+            0xD800 => Some('\u{E000}'),
+            n => char::from_u32(n),
+        };
+        if let Some(c) = next {
+            chars.push(c);
+            return chars.into_iter().collect();
+        }
+    }
+    // Only a prefix made of U+10FFFF alone gets here; nothing sorts above
+    // it but longer runs of itself.
+    format!("{prefix}\u{10FFFF}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn words_are_distinct_and_never_empty() {
+        assert_eq!(words_of("maria  de la maria"), vec!["de", "la", "maria"]);
+        assert!(words_of("").is_empty());
+    }
+
+    #[test]
+    fn a_prefix_range_holds_exactly_the_words_it_starts() {
+        assert_eq!(prefix_end("lop"), "loq");
+        assert_eq!(prefix_end("garz"), "gar{");
+        assert_eq!(prefix_end("a9"), "a:");
+        assert_eq!(prefix_end("\u{D7FF}"), "\u{E000}");
+        let words = ["lop", "lopez", "lopezz", "lopf", "lo", "loq", "lopé"];
+        let end = prefix_end("lop");
+        let inside: Vec<&str> = words
+            .iter()
+            .copied()
+            .filter(|w| w.as_bytes() >= b"lop".as_slice() && w.as_bytes() < end.as_bytes())
+            .collect();
+        assert_eq!(inside, vec!["lop", "lopez", "lopezz", "lopé"]);
+    }
+}
