@@ -8,10 +8,61 @@
 //! `update_if_version`, the erasure), so the index never disagrees with the
 //! names; `tests/api/search.rs` checks it after every kind of write.
 
+use diesel::dsl::exists;
 use diesel::prelude::*;
 
-use super::schema::migrant_name_words as w;
+use super::schema::{migrant_name_words as w, migrants};
+use super::scope::ScopedMigrants;
 use super::DbConnection;
+
+diesel::alias!(
+    w as second_word: SecondWord,
+    w as other_word: OtherWord
+);
+
+/// Restricts `q` to the people whose name has, for every word of
+/// `folded_query`, a word starting with it.
+///
+/// The longest two query words (usually the rarest) are an explicit join
+/// of two index ranges: the planner then estimates their intersection
+/// from both ranges and reads it from the index when it is small, instead
+/// of walking the whole list in page order probing each person. Further
+/// words are probes of what that leaves.
+pub fn restrict(q: ScopedMigrants<'static>, folded_query: &str) -> ScopedMigrants<'static> {
+    let mut words = words_of(folded_query);
+    words.sort_by_key(|x| std::cmp::Reverse(x.len()));
+    let Some((first, rest)) = words.split_first() else {
+        return q;
+    };
+    let (lo, hi) = range(first);
+    let driver = w::table.filter(w::word.ge(lo)).filter(w::word.lt(hi));
+    let q = match rest.first() {
+        None => q.filter(migrants::id.eq_any(driver.select(w::migrant_id))),
+        Some(second) => {
+            let (lo, hi) = range(second);
+            let joined = second_word.on(second_word
+                .field(w::migrant_id)
+                .eq(w::migrant_id)
+                .and(second_word.field(w::word).ge(lo))
+                .and(second_word.field(w::word).lt(hi)));
+            q.filter(migrants::id.eq_any(driver.inner_join(joined).select(w::migrant_id)))
+        }
+    };
+    rest.iter().skip(1).fold(q, |q, word| {
+        let (lo, hi) = range(word);
+        q.filter(exists(
+            other_word
+                .filter(other_word.field(w::migrant_id).eq(migrants::id))
+                .filter(other_word.field(w::word).ge(lo))
+                .filter(other_word.field(w::word).lt(hi)),
+        ))
+    })
+}
+
+/// The index range of the words starting with `prefix`.
+fn range(prefix: &str) -> (String, String) {
+    (prefix.to_string(), prefix_end(prefix))
+}
 
 /// One word of one person's folded name.
 #[derive(Insertable, Queryable, Clone, Debug, PartialEq, Eq)]

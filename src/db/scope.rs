@@ -12,7 +12,7 @@ use super::emergency::Holder;
 use super::migrants::MigrantRow;
 use super::schema::{
     arrivals, consents, emergency_accesses, enterprise_projects, migrant_certifications,
-    migrant_languages, migrant_name_words, migrant_occupations, migrants,
+    migrant_languages, migrant_occupations, migrants,
 };
 use super::{name_words, DbConnection, MultiBackend};
 use crate::policy::{RowFilter, RowScope};
@@ -276,18 +276,9 @@ pub fn with_consent(
 }
 
 /// Restricts to people whose name has, for every folded word of
-/// `folded_query`, a word starting with it: one range of the word index
-/// per query word.
+/// `folded_query`, a word starting with it ([`name_words::restrict`]).
 pub fn name_matches(q: ScopedMigrants<'static>, folded_query: &str) -> ScopedMigrants<'static> {
-    name_words::words_of(folded_query)
-        .into_iter()
-        .fold(q, |q, word| {
-            let starting = migrant_name_words::table
-                .filter(migrant_name_words::word.ge(word.to_string()))
-                .filter(migrant_name_words::word.lt(name_words::prefix_end(word)))
-                .select(migrant_name_words::migrant_id);
-            q.filter(migrants::id.eq_any(starting))
-        })
+    name_words::restrict(q, folded_query)
 }
 
 /// The smallest digit string above every code starting with `prefix`
