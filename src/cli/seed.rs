@@ -193,6 +193,7 @@ fn seed_all(conn: &mut DbConnection, n: usize, seed: u64, anchor: i64) -> AppRes
             .map_err(|_| AppError::Internal("the seed generator panicked".into()))?;
         written.map(|()| made)
     })?;
+    crate::db::name_words::index_missing(conn)?;
     admissions::recount_seats(conn)?;
     seed_labour(conn, (n, seed, anchor), referrer, &mut counts)?;
     seed_training(conn, picker, n, &mut counts)?;

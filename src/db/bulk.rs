@@ -87,6 +87,12 @@ pub fn with_indexes_deferred<T>(
 ) -> AppResult<T> {
     let defs = definitions(conn, tables)?;
     let keys = foreign_keys(conn, tables)?;
+    if matches!(conn, DbConnection::Pg(_)) {
+        // The rebuilds sort millions of keys: in memory rather than in
+        // temporary files (the server's default is 64 MB), for this
+        // transaction only.
+        diesel::sql_query("SET LOCAL maintenance_work_mem = '256MB'").execute(conn)?;
+    }
     for k in &keys {
         let sql = format!("ALTER TABLE {} DROP CONSTRAINT \"{}\"", k.table, k.name);
         diesel::sql_query(sql).execute(conn)?;

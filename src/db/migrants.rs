@@ -56,13 +56,10 @@ pub fn insert(conn: &mut DbConnection, row: &MigrantRow) -> QueryResult<()> {
     name_words::insert_for(conn, [(row.id.as_str(), row.search_name.as_str())])
 }
 
-/// Inserts many records (seeding) and indexes their names.
+/// Inserts many records (seeding). Their names are indexed afterwards, all
+/// at once, by [`name_words::index_missing`].
 pub fn insert_many(conn: &mut DbConnection, rows: &[MigrantRow]) -> QueryResult<()> {
-    crate::bulk_insert!(conn, migrants::table, rows)?;
-    name_words::insert_for(
-        conn,
-        rows.iter().map(|r| (r.id.as_str(), r.search_name.as_str())),
-    )
+    crate::bulk_insert!(conn, migrants::table, rows).map(|_| ())
 }
 
 /// One record by id across every record: only for callers holding the

@@ -39,7 +39,7 @@ fn set(ids: &[&String]) -> BTreeSet<String> {
 }
 
 /// The index holds exactly the distinct words of every stored name.
-fn assert_index_matches_names(app: &TestApp) {
+pub fn assert_index_matches_names(app: &TestApp) {
     let names = app.text_pairs("SELECT id AS a, search_name AS b FROM migrants");
     let expected: BTreeSet<(String, String)> =
         reintegra::db::name_words::rows_of(names.iter().map(|(id, n)| (id.as_str(), n.as_str())))

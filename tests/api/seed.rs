@@ -114,6 +114,8 @@ async fn seed_keeps_indexes_and_keys(app: TestApp) {
     );
     drop(conn);
     let seeded = TestApp::spawn(app.backend, db, |_| {});
+    // The database split the names the way the API does.
+    crate::search::assert_index_matches_names(&seeded);
     assert_eq!(total(&seeded, "IOM", "iom_admin").await, 400);
     let labour = total(&seeded, "MINTRAB", "labour_officer").await;
     assert!((1..400).contains(&labour), "MINTRAB sees {labour} of 400");

@@ -3,12 +3,13 @@
 -- name with LIKE. One row per distinct word of `migrants.search_name`,
 -- written with the name by `db::name_words` (the same code on both
 -- backends: SQLite triggers cannot split a string). Words compare byte by
--- byte (BINARY), so a prefix is one index range, as on PostgreSQL.
+-- byte (BINARY), so a prefix is one index range, as on PostgreSQL. The
+-- rows are their primary key (WITHOUT ROWID): one B-tree, not two.
 CREATE TABLE migrant_name_words (
     migrant_id TEXT NOT NULL REFERENCES migrants (id),
     word TEXT NOT NULL,
     PRIMARY KEY (migrant_id, word)
-);
+) WITHOUT ROWID;
 
 WITH RECURSIVE split (migrant_id, word, rest) AS (
     SELECT id, '', search_name || ' ' FROM migrants
