@@ -4,9 +4,10 @@
 //! scanning every name with `LIKE '%word%'`.
 //!
 //! Every write of `migrants.search_name` goes through this module in the
-//! same transaction ([`super::migrants::insert`], `insert_many`,
-//! `update_if_version`, the erasure), so the index never disagrees with the
-//! names; `tests/api/search.rs` checks it after every kind of write.
+//! same transaction ([`super::migrants::insert`], `update_if_version`, the
+//! erasure; a bulk load calls [`index_missing`] before it commits), so the
+//! index never disagrees with the names: `tests/api/search.rs` checks it
+//! after every kind of write, `tests/api/seed.rs` after a seed.
 
 use diesel::dsl::exists;
 use diesel::prelude::*;
