@@ -116,15 +116,13 @@ pub fn index_missing(conn: &mut DbConnection) -> QueryResult<usize> {
     // indexed are skipped, with statistics first: planned blind, the
     // anti-join can rescan the word table (growing as the statement
     // writes it) once per person.
-    let unindexed = match (empty, pg) {
-        (true, _) => "",
-        (false, true) => {
+    let unindexed = if empty {
+        ""
+    } else {
+        if pg {
             diesel::sql_query("ANALYZE migrants, migrant_name_words").execute(conn)?;
-            "WHERE NOT EXISTS (SELECT 1 FROM migrant_name_words x WHERE x.migrant_id = m.id)"
         }
-        (false, false) => {
-            "WHERE NOT EXISTS (SELECT 1 FROM migrant_name_words x WHERE x.migrant_id = m.id)"
-        }
+        "WHERE NOT EXISTS (SELECT 1 FROM migrant_name_words x WHERE x.migrant_id = m.id)"
     };
     let sql = if pg {
         format!(

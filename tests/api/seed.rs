@@ -121,4 +121,25 @@ async fn seed_keeps_indexes_and_keys(app: TestApp) {
     assert!((1..400).contains(&labour), "MINTRAB sees {labour} of 400");
 }
 
-db_tests!(seed_keeps_indexes_and_keys);
+/// A second seed appends to the first: only the new people's names are
+/// split into the word index, and nobody's words are doubled or missed.
+async fn seeding_again_indexes_only_the_new_names(app: TestApp) {
+    let db = match app.backend {
+        Backend::Sqlite => crate::support::db::sqlite(),
+        Backend::Postgres => crate::support::db::postgres().expect("a second database"),
+    };
+    for (n, seed) in [(60, 1), (40, 2)] {
+        let settings = test_settings(&db.url);
+        let done =
+            actix_web::web::block(move || reintegra::cli::seed::run(&settings, n, seed)).await;
+        assert!(matches!(done, Ok(Ok(()))), "seed {seed} failed");
+    }
+    let seeded = TestApp::spawn(app.backend, db, |_| {});
+    crate::search::assert_index_matches_names(&seeded);
+    assert_eq!(total(&seeded, "IOM", "iom_admin").await, 100);
+}
+
+db_tests!(
+    seed_keeps_indexes_and_keys,
+    seeding_again_indexes_only_the_new_names
+);
