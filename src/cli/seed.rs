@@ -65,7 +65,9 @@ pub fn run(settings: &Settings, n: u32, seed: u64) -> Result<(), StartupError> {
         AppError::Internal(detail) => StartupError::Database(detail),
         other => StartupError::Database(other.to_string()),
     })?;
+    let analysing = Instant::now();
     crate::db::after_bulk_load(&mut conn).map_err(|e| StartupError::Database(e.to_string()))?;
+    progress("statistics taken", analysing);
     if let DbConnection::Sqlite(c) = &mut conn {
         use diesel::connection::SimpleConnection;
         c.batch_execute("PRAGMA journal_mode = WAL;")
@@ -118,6 +120,12 @@ fn connect(url: &str) -> Result<DbConnection, StartupError> {
     Ok(conn)
 }
 
+/// Logs how long a stage of the run took (`REINTEGRA_LOG=info`).
+fn progress(stage: &str, started: Instant) {
+    let elapsed_ms = crate::db::bulk::elapsed_ms(started);
+    tracing::info!(stage, elapsed_ms, "seed");
+}
+
 /// Rows inserted by a run.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct SeedCounts {
@@ -155,6 +163,7 @@ pub struct SeedCounts {
 
 fn seed_all(conn: &mut DbConnection, n: usize, seed: u64, anchor: i64) -> AppResult<SeedCounts> {
     use crate::db::schema::migrants::dsl::migrants as table;
+    let started = Instant::now();
     let existing = u64::try_from(table.count().get_result::<i64>(conn)?).unwrap_or(0);
     if existing + n as u64 > SERIAL_BLOCKS {
         return Err(AppError::bad_input(
@@ -193,11 +202,18 @@ fn seed_all(conn: &mut DbConnection, n: usize, seed: u64, anchor: i64) -> AppRes
             .map_err(|_| AppError::Internal("the seed generator panicked".into()))?;
         written.map(|()| made)
     })?;
+    progress("people loaded", started);
+    let started = Instant::now();
     crate::db::name_words::index_missing(conn)?;
+    progress("names indexed", started);
+    let started = Instant::now();
     admissions::recount_seats(conn)?;
     seed_labour(conn, (n, seed, anchor), referrer, &mut counts)?;
     seed_training(conn, picker, n, &mut counts)?;
+    progress("labour and training loaded", started);
+    let started = Instant::now();
     crate::db::scope_counts::rebuild(conn)?;
+    progress("scope counts rebuilt", started);
     audit::append(conn, &[seed_event(n, seed)], crate::db::now())?;
     Ok(counts)
 }

@@ -100,10 +100,14 @@ macro_rules! conditional_move {
     }};
 }
 
+/// Rows per multi-row INSERT of a bulk load on SQLite: 30 columns of 100
+/// rows stay far below SQLite's 32,766 bound parameters.
+pub const SQLITE_BATCH: usize = 100;
+
 /// Inserts every row of the slice `rows` into `table`: on PostgreSQL in one
 /// binary `COPY … FROM STDIN` (no statement to parse, no bind-parameter
 /// limit; a bulk load spends its time in the server's heap, not in the
-/// protocol), on SQLite in multi-row INSERTs of 500. The row struct must
+/// protocol), on SQLite in multi-row INSERTs of [`SQLITE_BATCH`] rows. The row struct must
 /// derive `Insertable` with `treat_none_as_default_value = false`, which
 /// `COPY` needs (every column is sent, `None` as NULL).
 #[macro_export]
@@ -116,12 +120,25 @@ macro_rules! bulk_insert {
                 diesel::copy_from($table).from_insertable(rows).execute(c)
             }
             $crate::db::DbConnection::Pg(_) => Ok(0),
-            $crate::db::DbConnection::Sqlite(c) => rows.chunks(500).try_fold(0, |n, chunk| {
-                diesel::insert_into($table)
-                    .values(chunk)
-                    .execute(c)
-                    .map(|k| n + k)
-            }),
+            $crate::db::DbConnection::Sqlite(c) => {
+                // Whole batches go in as fixed-size arrays: their statement
+                // has one shape, so SQLite prepares it once per table and
+                // reuses it (a slice's statement is parsed anew each time).
+                const BATCH: usize = $crate::db::SQLITE_BATCH;
+                let mut whole = rows.chunks_exact(BATCH);
+                let mut n = 0;
+                for chunk in &mut whole {
+                    let batch: &[_; BATCH] = chunk.try_into().map_err(|_| {
+                        diesel::result::Error::QueryBuilderError("batch size".into())
+                    })?;
+                    n += diesel::insert_into($table).values(batch).execute(c)?;
+                }
+                let rest = whole.remainder();
+                if !rest.is_empty() {
+                    n += diesel::insert_into($table).values(rest).execute(c)?;
+                }
+                Ok(n)
+            }
         }
     }};
 }

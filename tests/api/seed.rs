@@ -1,6 +1,6 @@
 //! `seed --demo` on both backends: the load lands whole, with exactly the
-//! indexes and foreign keys the migrations declare (a bulk load drops them
-//! and builds them again), and the API serves what it wrote.
+//! indexes, primary keys and foreign keys the migrations declare (a bulk
+//! load drops them and builds them again), and the API serves what it wrote.
 
 use diesel::sql_types::Text;
 use diesel::{Connection, QueryableByName, RunQueryDsl};
@@ -18,14 +18,17 @@ struct SchemaObject {
     definition: String,
 }
 
-/// Every index and foreign key, by name, with its definition.
+/// Every index, primary key and foreign key, by name, with its definition
+/// (and, on PostgreSQL, whether it is validated).
 fn schema_objects(conn: &mut DbConnection) -> Vec<SchemaObject> {
     let sql = match conn {
         DbConnection::Pg(_) => {
             "SELECT CAST(indexname AS TEXT) AS name, CAST(indexdef AS TEXT) AS definition \
              FROM pg_indexes WHERE schemaname = current_schema() \
-             UNION ALL SELECT CAST(conname AS TEXT), pg_get_constraintdef(oid) \
-             FROM pg_constraint WHERE contype = 'f' AND connamespace = current_schema()::regnamespace"
+             UNION ALL SELECT CAST(conrelid::regclass AS TEXT) || '.' || conname, \
+             pg_get_constraintdef(oid) || CASE WHEN convalidated THEN '' ELSE ' NOT VALID' END \
+             FROM pg_constraint WHERE contype IN ('f', 'p') \
+             AND connamespace = current_schema()::regnamespace"
         }
         DbConnection::Sqlite(_) => {
             "SELECT name, COALESCE(sql, '') AS definition FROM sqlite_master \
