@@ -111,19 +111,32 @@ pub fn with_indexes_deferred<T>(
         diesel::sql_query(format!("DROP INDEX {}", d.name)).execute(conn)?;
     }
     let out = load(conn)?;
+    rebuild_indexes(conn, &defs)?;
+    restore_keys(conn, &keys)?;
+    Ok(out)
+}
+
+/// Creates the indexes `defs` again, logging how long each took.
+fn rebuild_indexes(conn: &mut DbConnection, defs: &[IndexDef]) -> QueryResult<()> {
     let started = std::time::Instant::now();
-    for d in &defs {
+    for d in defs {
         let one = std::time::Instant::now();
         diesel::sql_query(d.definition.as_str()).execute(conn)?;
         tracing::debug!(index = %d.name, elapsed_ms = elapsed_ms(one), "bulk load: index rebuilt");
     }
+    let elapsed_ms = elapsed_ms(started);
     tracing::info!(
         indexes = defs.len(),
-        elapsed_ms = elapsed_ms(started),
+        elapsed_ms,
         "bulk load: indexes rebuilt"
     );
+    Ok(())
+}
+
+/// Adds the constraints `keys` back, primary keys first: the foreign keys
+/// need their unique index. Each is validated against every row.
+fn restore_keys(conn: &mut DbConnection, keys: &[Constraint]) -> QueryResult<()> {
     let started = std::time::Instant::now();
-    // Primary keys first: the foreign keys need their unique index.
     for k in keys.iter().rev() {
         let sql = format!(
             "ALTER TABLE {} ADD CONSTRAINT \"{}\" {}",
@@ -131,12 +144,13 @@ pub fn with_indexes_deferred<T>(
         );
         diesel::sql_query(sql).execute(conn)?;
     }
+    let elapsed_ms = elapsed_ms(started);
     tracing::info!(
         constraints = keys.len(),
-        elapsed_ms = elapsed_ms(started),
+        elapsed_ms,
         "bulk load: keys checked"
     );
-    Ok(out)
+    Ok(())
 }
 
 /// Milliseconds since `started`, for the load's progress log.

@@ -107,9 +107,10 @@ pub const SQLITE_BATCH: usize = 100;
 /// Inserts every row of the slice `rows` into `table`: on PostgreSQL in one
 /// binary `COPY … FROM STDIN` (no statement to parse, no bind-parameter
 /// limit; a bulk load spends its time in the server's heap, not in the
-/// protocol), on SQLite in multi-row INSERTs of [`SQLITE_BATCH`] rows. The row struct must
-/// derive `Insertable` with `treat_none_as_default_value = false`, which
-/// `COPY` needs (every column is sent, `None` as NULL).
+/// protocol), on SQLite in multi-row INSERTs of [`SQLITE_BATCH`] rows. The
+/// row struct must derive `Insertable` with
+/// `treat_none_as_default_value = false`, which `COPY` needs (every column
+/// is sent, `None` as NULL).
 #[macro_export]
 macro_rules! bulk_insert {
     ($conn:expr, $table:expr, $rows:expr) => {{
@@ -120,7 +121,7 @@ macro_rules! bulk_insert {
                 diesel::copy_from($table).from_insertable(rows).execute(c)
             }
             $crate::db::DbConnection::Pg(_) => Ok(0),
-            $crate::db::DbConnection::Sqlite(c) => {
+            $crate::db::DbConnection::Sqlite(c) => 'sqlite: {
                 // Whole batches go in as fixed-size arrays: their statement
                 // has one shape, so SQLite prepares it once per table and
                 // reuses it (a slice's statement is parsed anew each time).
@@ -128,16 +129,24 @@ macro_rules! bulk_insert {
                 let mut whole = rows.chunks_exact(BATCH);
                 let mut n = 0;
                 for chunk in &mut whole {
-                    let batch: &[_; BATCH] = chunk.try_into().map_err(|_| {
-                        diesel::result::Error::QueryBuilderError("batch size".into())
-                    })?;
-                    n += diesel::insert_into($table).values(batch).execute(c)?;
+                    let Ok(batch) = <&[_; BATCH]>::try_from(chunk) else {
+                        let e = diesel::result::Error::QueryBuilderError("batch size".into());
+                        break 'sqlite Err(e);
+                    };
+                    match diesel::insert_into($table).values(batch).execute(c) {
+                        Ok(k) => n += k,
+                        Err(e) => break 'sqlite Err(e),
+                    }
                 }
                 let rest = whole.remainder();
-                if !rest.is_empty() {
-                    n += diesel::insert_into($table).values(rest).execute(c)?;
+                if rest.is_empty() {
+                    Ok(n)
+                } else {
+                    diesel::insert_into($table)
+                        .values(rest)
+                        .execute(c)
+                        .map(|k| n + k)
                 }
-                Ok(n)
             }
         }
     }};
