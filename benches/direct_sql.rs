@@ -11,6 +11,7 @@ use std::time::{Duration, Instant};
 
 use diesel::prelude::*;
 use reintegra::db::consents;
+use reintegra::db::migrant_columns::{select, Columns};
 use reintegra::db::migrants::{self, MigrantRow};
 use reintegra::db::schema::migrants as m;
 use reintegra::db::{
@@ -18,7 +19,7 @@ use reintegra::db::{
 };
 use reintegra::domain::institution::Role;
 use reintegra::intake::manifest::{self, ManifestLine};
-use reintegra::policy::{self, ConsentView, RowFilter};
+use reintegra::policy::{self, ConsentView, RowFilter, Slice};
 use reintegra::service::candidates::{self, Wanted};
 
 struct Args {
@@ -55,17 +56,23 @@ fn args() -> Args {
     a
 }
 
-fn page(conn: &mut DbConnection, rows: &RowFilter, name: Option<&str>) -> Vec<MigrantRow> {
+/// One page with the columns of the `shown` slices, as the API reads it.
+fn page(
+    conn: &mut DbConnection,
+    rows: &RowFilter,
+    name: Option<&str>,
+    shown: &[Slice],
+) -> Vec<MigrantRow> {
     let mut q = scope::visible(rows);
     if let Some(n) = name {
         q = scope::name_matches(q, n);
     }
-    scope::page(conn, q, rows, 21).expect("page")
+    scope::page(conn, q, rows, 21, Columns::of(shown.iter().copied())).expect("page")
 }
 
 fn labour_list(conn: &mut DbConnection, count: bool) {
     let rows = RowFilter::for_caller(Role::LabourOfficer, "MINTRAB", reintegra::db::now(), 30);
-    let people = page(conn, &rows, None);
+    let people = page(conn, &rows, None, &[Slice::Identity, Slice::Origin]);
     let ids: Vec<String> = people.iter().map(|p| p.id.clone()).collect();
     let munis: Vec<String> = people
         .iter()
@@ -96,7 +103,7 @@ fn vacancy_matches(conn: &mut DbConnection, vacancy: &str, count: bool) {
     };
     let (found, _) = candidates::for_vacancy(conn, &rows, &v, &wanted).expect("ranking");
     let page: Vec<String> = found.iter().take(20).map(|(_, id)| id.clone()).collect();
-    matching::rows_of(conn, &rows, &page).expect("rows");
+    matching::rows_of(conn, &rows, &page, Columns::of([Slice::Identity])).expect("rows");
 }
 
 fn update(conn: &mut DbConnection, id: &str) {
@@ -167,18 +174,18 @@ fn once(conn: &mut DbConnection, a: &Args, n: u64, tag: u64) {
         "mintrab_count" => labour_list(conn, true),
         "minex_list" => {
             let rows = RowFilter::for_caller(Role::ForeignAffairsOfficer, "MINEX", now, 30);
-            page(conn, &rows, None);
+            page(conn, &rows, None, &[Slice::Identity, Slice::Health]);
         }
         "iom_search" => {
             let rows = RowFilter::for_caller(Role::IomCaseworker, "IOM", now, 30);
-            page(conn, &rows, Some("lopez garcia"));
+            page(conn, &rows, Some("lopez garcia"), &[Slice::Identity]);
         }
         "by_id" => {
             let rows = RowFilter::for_caller(Role::IomCaseworker, "IOM", now, 30);
             scope::visible(&rows)
                 .filter(m::id.eq(id))
-                .select(MigrantRow::as_select())
-                .first(conn)
+                .select(select(Columns::of([Slice::Identity, Slice::Contact])))
+                .first::<MigrantRow>(conn)
                 .expect("by id");
         }
         "update" => update(conn, id),

@@ -5,6 +5,7 @@
 //! one distance from it (the origin index); and the open vacancies in a
 //! person's sub-major groups. Scoring is in Rust (`service::matching`).
 
+use super::migrant_columns::{select, Columns};
 use diesel::dsl::sql;
 use diesel::prelude::*;
 use diesel::sql_types::Bool;
@@ -275,18 +276,20 @@ pub fn candidate(
     }
 }
 
-/// The full rows of `ids`, through the scoped query again (one statement).
+/// The rows of `ids` with `columns`, through the scoped query again (one
+/// statement).
 pub fn rows_of(
     conn: &mut DbConnection,
     rows: &RowFilter,
     ids: &[String],
+    columns: Columns,
 ) -> QueryResult<Vec<MigrantRow>> {
     if ids.is_empty() {
         return Ok(vec![]);
     }
     scope::visible(rows)
         .filter(migrants::id.eq_any(ids.to_vec()))
-        .select(MigrantRow::as_select())
+        .select(select(columns))
         .load(conn)
 }
 

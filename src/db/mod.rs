@@ -19,6 +19,7 @@ pub mod flights;
 pub mod idempotency;
 pub mod institutions;
 pub mod matching;
+pub mod migrant_columns;
 pub mod migrants;
 pub mod migrate;
 pub mod name_words;

@@ -9,6 +9,7 @@ use diesel::sql_types::{Bool, Text, Timestamp};
 
 use super::consents::active_at;
 use super::emergency::Holder;
+use super::migrant_columns::{select, Columns};
 use super::migrants::MigrantRow;
 use super::schema::{
     arrivals, consents, emergency_accesses, enterprise_projects, migrant_certifications,
@@ -181,7 +182,7 @@ pub fn granted(f: &RowFilter, holder: &Holder, id: String) -> ScopedMigrants<'st
 }
 
 /// Reads one page of `q` in registration order (`created_at`, `id`, the
-/// keyset), `limit` rows. Most scopes walk the registration index and stop
+/// keyset), `limit` rows, with the `columns` the caller will show. Most scopes walk the registration index and stop
 /// after a page. MINEX's window is different: its people are found by the
 /// window index, and sorting their full rows to cut a page costs ~100 ms at
 /// a million people; so the window's ids are sorted from a covering index
@@ -192,10 +193,11 @@ pub fn page(
     q: ScopedMigrants<'static>,
     f: &RowFilter,
     limit: i64,
+    columns: Columns,
 ) -> QueryResult<Vec<MigrantRow>> {
     if f.scope != RowScope::RecentArrivals {
         let ordered = q.order((migrants::created_at, migrants::id)).limit(limit);
-        return ordered.select(MigrantRow::as_select()).load(conn);
+        return ordered.select(select(columns)).load(conn);
     }
     // PostgreSQL would walk the registration index and filter, expecting
     // the window's people spread evenly over it; they are not (a returnee
@@ -214,7 +216,7 @@ pub fn page(
     migrants::table
         .filter(migrants::id.eq_any(ids))
         .order((migrants::created_at, migrants::id))
-        .select(MigrantRow::as_select())
+        .select(select(columns))
         .load(conn)
 }
 

@@ -12,18 +12,50 @@ use super::assistance::Assistance;
 use super::records::{Arrival, Consent, Health, Protection};
 use super::reference::Municipality;
 use super::skills::Skills;
+use crate::db::migrant_columns::Columns;
 use crate::db::migrants::MigrantRow;
 use crate::domain::person::{Sex, StoredEnum};
+use crate::error::AppError;
 use crate::policy::Slice;
 
 /// A person's record. Fields outside the caller's slices are hidden from
 /// its introspection and resolve to `null` with `FORBIDDEN`.
 #[derive(Clone)]
-pub struct Migrant(pub Arc<MigrantRow>);
+pub struct Migrant {
+    row: Arc<MigrantRow>,
+    /// The row slices whose columns were read; the others hold placeholders.
+    loaded: Columns,
+}
 
 impl Migrant {
+    /// A record read with every column.
+    pub fn full(row: MigrantRow) -> Self {
+        Self::partial(row, Columns::ALL)
+    }
+
+    /// A record read with only the `loaded` slices' columns
+    /// (`db::migrant_columns`).
+    pub fn partial(row: MigrantRow, loaded: Columns) -> Self {
+        Self {
+            row: Arc::new(row),
+            loaded,
+        }
+    }
+
+    /// The stored row (only the loaded slices' columns hold data).
+    pub fn row(&self) -> &MigrantRow {
+        &self.row
+    }
+
+    /// The policy first (a slice the role may not read is `FORBIDDEN`, and
+    /// was never loaded); then a slice the read left out fails rather than
+    /// show a placeholder; only then is the read logged.
     fn read(&self, ctx: &Context<'_>, slice: Slice) -> Result<()> {
-        read_slice(ctx, &self.0.id, slice)?;
+        require_read(ctx, slice)?;
+        if !self.loaded.covers(slice) {
+            return Err(AppError::Internal(format!("{slice:?} columns were not loaded")).into());
+        }
+        read_slice(ctx, &self.row.id, slice)?;
         Ok(())
     }
 }
@@ -41,89 +73,89 @@ pub struct RecordTimes {
 impl Migrant {
     /// Opaque id.
     async fn id(&self) -> ID {
-        ID(self.0.id.clone())
+        ID(self.row.id.clone())
     }
 
     /// Optimistic-concurrency version; pass it as `expectedVersion` to update.
     async fn version(&self) -> i32 {
-        self.0.version
+        self.row.version
     }
 
     /// Given names (IDENTITY).
     #[graphql(visible = "sees_identity")]
     async fn given_names(&self, ctx: &Context<'_>) -> Result<Option<String>> {
         self.read(ctx, Slice::Identity)?;
-        Ok(Some(self.0.given_names.clone()))
+        Ok(Some(self.row.given_names.clone()))
     }
 
     /// Family names (IDENTITY).
     #[graphql(visible = "sees_identity")]
     async fn family_names(&self, ctx: &Context<'_>) -> Result<Option<String>> {
         self.read(ctx, Slice::Identity)?;
-        Ok(Some(self.0.family_names.clone()))
+        Ok(Some(self.row.family_names.clone()))
     }
 
     /// Birth date (IDENTITY).
     #[graphql(visible = "sees_identity")]
     async fn birth_date(&self, ctx: &Context<'_>) -> Result<Option<Date>> {
         self.read(ctx, Slice::Identity)?;
-        Ok(Some(Date(self.0.birth_date)))
+        Ok(Some(Date(self.row.birth_date)))
     }
 
     /// Sex (IDENTITY).
     #[graphql(visible = "sees_identity")]
     async fn sex(&self, ctx: &Context<'_>) -> Result<Option<Sex>> {
         self.read(ctx, Slice::Identity)?;
-        Ok(Sex::from_stored(&self.0.sex))
+        Ok(Sex::from_stored(&self.row.sex))
     }
 
     /// CUI of the DPI (DOCUMENTS).
     #[graphql(visible = "sees_documents")]
     async fn document_number(&self, ctx: &Context<'_>) -> Result<Option<String>> {
         self.read(ctx, Slice::Documents)?;
-        Ok(self.0.document_number.clone())
+        Ok(self.row.document_number.clone())
     }
 
     /// Passport number (DOCUMENTS).
     #[graphql(visible = "sees_documents")]
     async fn passport_number(&self, ctx: &Context<'_>) -> Result<Option<String>> {
         self.read(ctx, Slice::Documents)?;
-        Ok(self.0.passport_number.clone())
+        Ok(self.row.passport_number.clone())
     }
 
     /// Phone in E.164 (CONTACT).
     #[graphql(visible = "sees_contact")]
     async fn phone(&self, ctx: &Context<'_>) -> Result<Option<String>> {
         self.read(ctx, Slice::Contact)?;
-        Ok(self.0.phone.clone())
+        Ok(self.row.phone.clone())
     }
 
     /// Address (CONTACT).
     #[graphql(visible = "sees_contact")]
     async fn address(&self, ctx: &Context<'_>) -> Result<Option<String>> {
         self.read(ctx, Slice::Contact)?;
-        Ok(self.0.address.clone())
+        Ok(self.row.address.clone())
     }
 
     /// A relative's name (CONTACT).
     #[graphql(visible = "sees_contact")]
     async fn relative_name(&self, ctx: &Context<'_>) -> Result<Option<String>> {
         self.read(ctx, Slice::Contact)?;
-        Ok(self.0.relative_name.clone())
+        Ok(self.row.relative_name.clone())
     }
 
     /// A relative's phone in E.164 (CONTACT).
     #[graphql(visible = "sees_contact")]
     async fn relative_phone(&self, ctx: &Context<'_>) -> Result<Option<String>> {
         self.read(ctx, Slice::Contact)?;
-        Ok(self.0.relative_phone.clone())
+        Ok(self.row.relative_phone.clone())
     }
 
     /// Home municipality, and through it the department (ORIGIN).
     #[graphql(visible = "sees_origin")]
     async fn origin_municipality(&self, ctx: &Context<'_>) -> Result<Option<Municipality>> {
         self.read(ctx, Slice::Origin)?;
-        let Some(code) = self.0.origin_municipality_code.clone() else {
+        let Some(code) = self.row.origin_municipality_code.clone() else {
             return Ok(None);
         };
         let row = super::loaders::of(ctx)?
@@ -142,7 +174,7 @@ impl Migrant {
         self.read(ctx, Slice::Return)?;
         let rows = super::loaders::of(ctx)?
             .arrivals
-            .load_one(self.0.id.clone())
+            .load_one(self.row.id.clone())
             .await?;
         Ok(Some(
             rows.unwrap_or_default().into_iter().map(Arrival).collect(),
@@ -155,7 +187,7 @@ impl Migrant {
         self.read(ctx, Slice::Return)?;
         let rows = super::loaders::of(ctx)?
             .arrivals
-            .load_one(self.0.id.clone())
+            .load_one(self.row.id.clone())
             .await?;
         let n = rows.map_or(0, |r| r.iter().filter(|a| a.status == "ARRIVED").count());
         Ok(Some(i32::try_from(n.saturating_sub(1)).unwrap_or(i32::MAX)))
@@ -170,7 +202,7 @@ impl Migrant {
         self.read(ctx, Slice::Assistance)?;
         let rows = super::loaders::of(ctx)?
             .assistance
-            .load_one(self.0.id.clone())
+            .load_one(self.row.id.clone())
             .await?;
         Ok(Some(
             rows.unwrap_or_default()
@@ -184,7 +216,7 @@ impl Migrant {
     #[graphql(visible = "sees_health")]
     async fn health(&self, ctx: &Context<'_>) -> Result<Option<Health>> {
         self.read(ctx, Slice::Health)?;
-        Ok(Some(Health::from(&*self.0)))
+        Ok(Some(Health::from(self.row())))
     }
 
     /// Education, occupations, languages, certifications (SKILLS).
@@ -193,9 +225,9 @@ impl Migrant {
         self.read(ctx, Slice::Skills)?;
         let lists = super::loaders::of(ctx)?
             .skills
-            .load_one(self.0.id.clone())
+            .load_one(self.row.id.clone())
             .await?;
-        Ok(Some(Skills::new(&self.0, lists.unwrap_or_default())))
+        Ok(Some(Skills::new(self.row(), lists.unwrap_or_default())))
     }
 
     /// Job referrals of this person (EMPLOYMENT).
@@ -207,7 +239,7 @@ impl Migrant {
         self.read(ctx, Slice::Employment)?;
         let rows = super::loaders::of(ctx)?
             .referrals
-            .load_one(self.0.id.clone())
+            .load_one(self.row.id.clone())
             .await?
             .unwrap_or_default();
         let out = rows
@@ -230,7 +262,7 @@ impl Migrant {
         self.read(ctx, Slice::Studies)?;
         let rows = super::loaders::of(ctx)?
             .study_applications
-            .load_one(self.0.id.clone())
+            .load_one(self.row.id.clone())
             .await?
             .unwrap_or_default();
         let out = rows
@@ -252,7 +284,7 @@ impl Migrant {
         self.read(ctx, Slice::Employment)?;
         let rows = super::loaders::of(ctx)?
             .enrolments
-            .load_one(self.0.id.clone())
+            .load_one(self.row.id.clone())
             .await?
             .unwrap_or_default();
         let out = rows
@@ -274,7 +306,7 @@ impl Migrant {
         self.read(ctx, Slice::Enterprise)?;
         let rows = super::loaders::of(ctx)?
             .projects
-            .load_one(self.0.id.clone())
+            .load_one(self.row.id.clone())
             .await?
             .unwrap_or_default();
         let out = rows
@@ -288,7 +320,7 @@ impl Migrant {
     #[graphql(visible = "sees_protection")]
     async fn protection(&self, ctx: &Context<'_>) -> Result<Option<Protection>> {
         self.read(ctx, Slice::Protection)?;
-        Ok(Some(Protection::from(&*self.0)))
+        Ok(Some(Protection::from(self.row())))
     }
 
     /// Consents to share (CONSENT); partners see only their own.
@@ -300,7 +332,7 @@ impl Migrant {
         self.read(ctx, Slice::Consent)?;
         let rows = super::loaders::of(ctx)?
             .consents
-            .load_one(self.0.id.clone())
+            .load_one(self.row.id.clone())
             .await?;
         Ok(Some(
             rows.unwrap_or_default().into_iter().map(Consent).collect(),
@@ -312,8 +344,8 @@ impl Migrant {
     async fn record_times(&self, ctx: &Context<'_>) -> Result<Option<RecordTimes>> {
         self.read(ctx, Slice::Identity)?;
         Ok(Some(RecordTimes {
-            created_at: self.0.created_at.and_utc(),
-            updated_at: self.0.updated_at.and_utc(),
+            created_at: self.row.created_at.and_utc(),
+            updated_at: self.row.updated_at.and_utc(),
         }))
     }
 }

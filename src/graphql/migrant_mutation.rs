@@ -1,7 +1,5 @@
 //! `registerMigrant`, `updateMigrant`, `recordArrival`.
 
-use std::sync::Arc;
-
 use async_graphql::{Context, InputObject, Object, Result, ID};
 use chrono::{DateTime, Datelike, Utc};
 use diesel::prelude::*;
@@ -153,7 +151,7 @@ impl MigrantMutation {
             Ok((row, vec![id]))
         })
         .await?;
-        Ok(Migrant(Arc::new(row)))
+        Ok(Migrant::full(row))
     }
 
     /// Replaces the given sections of a record. A stale `expectedVersion`
@@ -201,7 +199,7 @@ impl MigrantMutation {
             Ok((row, vec![id.0]))
         })
         .await?;
-        Ok(Migrant(Arc::new(row)))
+        Ok(Migrant::full(row))
     }
 
     /// Records one return of a person (RETURN).

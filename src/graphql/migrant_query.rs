@@ -15,6 +15,7 @@ use super::scalars::Date;
 use super::skills::{SkillsFilter, SkillsFilterInput};
 use super::{caller, pool};
 use crate::db::emergency::{self, Holder};
+use crate::db::migrant_columns::{select, Columns};
 use crate::db::migrants::MigrantRow;
 use crate::db::schema::migrants;
 use crate::db::scope::{self, ScopedMigrants};
@@ -245,8 +246,8 @@ fn load_page(
     conn: &mut db::DbConnection,
     rows: &RowFilter,
     filter: &CheckedFilter,
-    after: Option<Position>,
-    limit: i64,
+    (after, limit): (Option<Position>, i64),
+    columns: Columns,
 ) -> AppResult<Vec<MigrantRow>> {
     let mut q = build(rows, filter, scope::Shape::Page);
     if let Some(Position::TimeId(t, id)) = after {
@@ -256,7 +257,7 @@ fn load_page(
                 .or(migrants::created_at.eq(t).and(migrants::id.gt(id))),
         );
     }
-    Ok(scope::page(conn, q, rows, limit + 1)?)
+    Ok(scope::page(conn, q, rows, limit + 1, columns)?)
 }
 
 /// The record `id` if the caller may see it; `None` whether it does not
@@ -270,15 +271,16 @@ pub async fn find(ctx: &Context<'_>, id: String) -> AppResult<Option<Migrant>> {
         institution_code: rc.identity.institution.code.clone(),
         subject: rc.identity.subject.clone(),
     });
+    let columns = prefetch::columns(ctx, &ctx.look_ahead())?;
     let (row, grant) = db::run(pool(ctx)?, move |c| {
         let own = scope::visible(&rows)
             .filter(migrants::id.eq(&id))
-            .select(MigrantRow::as_select())
+            .select(select(columns))
             .first(c)
             .optional()?;
         match (own, holder) {
             (Some(row), _) => Ok((Some(row), None)),
-            (None, Some(h)) => opened_in_emergency(c, &rows, &h, id),
+            (None, Some(h)) => opened_in_emergency(c, &rows, &h, (id, columns)),
             (None, None) => Ok((None, None)),
         }
     })
@@ -286,17 +288,17 @@ pub async fn find(ctx: &Context<'_>, id: String) -> AppResult<Option<Migrant>> {
     if let (Some(row), Some(grant)) = (&row, &grant) {
         reads(ctx)?.opened_in_emergency(&row.id, grant)?;
     }
-    Ok(row.map(|r| Migrant(Arc::new(r))))
+    Ok(row.map(|r| Migrant::partial(r, columns)))
 }
 
 fn opened_in_emergency(
     c: &mut db::DbConnection,
     rows: &RowFilter,
     holder: &Holder,
-    id: String,
+    (id, columns): (String, Columns),
 ) -> AppResult<(Option<MigrantRow>, Option<String>)> {
     let row = scope::granted(rows, holder, id.clone())
-        .select(MigrantRow::as_select())
+        .select(select(columns))
         .first(c)
         .optional()?;
     let grant = match &row {
@@ -350,10 +352,12 @@ pub async fn list(
     let after = after.as_deref().map(pagination::decode).transpose()?;
     let rows = row_filter(ctx)?;
     let (r, f) = (rows.clone(), filter.clone());
-    let plan = prefetch::plan(ctx, ctx.look_ahead().field("edges").field("node"))?;
+    let node = ctx.look_ahead().field("edges").field("node");
+    let (plan, columns) = (prefetch::plan(ctx, &node)?, prefetch::columns(ctx, &node)?);
     // The page and everything its nested fields need, in one round trip.
     let (page, has_next_page, nested) = db::run(pool(ctx)?, move |c| {
-        let (page, more) = pagination::cut(load_page(c, &r, &f, after, limit)?, limit);
+        let page = load_page(c, &r, &f, (after, limit), columns)?;
+        let (page, more) = pagination::cut(page, limit);
         let nested = plan.load(c, &page)?;
         Ok((page, more, nested))
     })
@@ -365,7 +369,7 @@ pub async fn list(
         .into_iter()
         .map(|row| MigrantEdge {
             cursor: pagination::encode(&Position::TimeId(row.created_at, row.id.clone())),
-            node: Migrant(Arc::new(row)),
+            node: Migrant::partial(row, columns),
         })
         .collect();
     let page_info = pagination::page_info(

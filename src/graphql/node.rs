@@ -29,7 +29,7 @@ pub enum Node {
 impl Migrant {
     /// The id the `Node` interface resolves.
     pub async fn node_id(&self, _: &Context<'_>) -> Result<ID> {
-        Ok(ID(self.0.id.clone()))
+        Ok(ID(self.row().id.clone()))
     }
 }
 

@@ -13,6 +13,7 @@ use crate::db::arrivals::{self, ArrivalRow};
 use crate::db::assistance::{self, AssistanceRow};
 use crate::db::consents::{self, ConsentRow};
 use crate::db::institutions::{self, InstitutionRow};
+use crate::db::migrant_columns::Columns;
 use crate::db::migrants::MigrantRow;
 use crate::db::reference::{self, DepartmentRow, MunicipalityRow};
 use crate::db::skills::{self, SkillRows};
@@ -33,7 +34,7 @@ pub struct Plan {
 }
 
 /// Decides the plan from the caller's slices and the selection.
-pub fn plan(ctx: &Context<'_>, node: Lookahead<'_>) -> AppResult<Plan> {
+pub fn plan(ctx: &Context<'_>, node: &Lookahead<'_>) -> AppResult<Plan> {
     let id = &caller(ctx)?.identity;
     let role = id.role;
     let consents = node.field("consents");
@@ -50,6 +51,40 @@ pub fn plan(ctx: &Context<'_>, node: Lookahead<'_>) -> AppResult<Plan> {
         municipalities: reads_origin,
         departments: reads_origin && origin.field("department").exists(),
     })
+}
+
+/// The fields of `Migrant` resolved from `migrants`' own columns, with their
+/// slice. A field missing here would fail when selected rather than show a
+/// placeholder (`Migrant::read` checks what was loaded), and the tests select
+/// every field of every slice.
+pub const ROW_FIELDS: [(&str, Slice); 15] = [
+    ("givenNames", Slice::Identity),
+    ("familyNames", Slice::Identity),
+    ("birthDate", Slice::Identity),
+    ("sex", Slice::Identity),
+    ("documentNumber", Slice::Documents),
+    ("passportNumber", Slice::Documents),
+    ("phone", Slice::Contact),
+    ("address", Slice::Contact),
+    ("relativeName", Slice::Contact),
+    ("relativePhone", Slice::Contact),
+    ("originMunicipality", Slice::Origin),
+    ("health", Slice::Health),
+    ("skills", Slice::Skills),
+    ("protection", Slice::Protection),
+    ("recordTimes", Slice::Identity),
+];
+
+/// The row slices a selection of `Migrant` fields (`node`) shows and the
+/// caller may read: the only columns a read of `migrants` then fetches.
+pub fn columns(ctx: &Context<'_>, node: &Lookahead<'_>) -> AppResult<Columns> {
+    let role = caller(ctx)?.identity.role;
+    Ok(Columns::of(
+        ROW_FIELDS
+            .iter()
+            .filter(|(field, slice)| can_read(role, *slice) && node.field(field).exists())
+            .map(|(_, slice)| *slice),
+    ))
 }
 
 /// Rows loaded for a page, to be fed to the loaders.

@@ -1,8 +1,6 @@
 //! Reception at the airport: register an arrival (recognising people who
 //! return again) and mark expected people as arrived.
 
-use std::sync::Arc;
-
 use async_graphql::{Context, Enum, InputObject, Object, Result, SimpleObject, ID};
 
 use super::access::{require_write, row_filter};
@@ -307,13 +305,13 @@ impl ReceptionMutation {
             announce(ctx, a);
         }
         let (migrant, arrival) = match done {
-            Some((m, a)) => (Some(Migrant(Arc::new(m))), Some(Arrival(a))),
+            Some((m, a)) => (Some(Migrant::full(m)), Some(Arrival(a))),
             None => (None, None),
         };
         let candidates = candidates
             .into_iter()
             .map(|(m, s)| MatchCandidate {
-                migrant: Migrant(Arc::new(m)),
+                migrant: Migrant::full(m),
                 score: s.score as i32,
                 reasons: s.reasons,
             })

@@ -43,7 +43,7 @@ impl ArrivalEvent {
     }
     /// The arrival (RETURN).
     async fn arrival(&self, ctx: &Context<'_>) -> Result<Option<Arrival>> {
-        read_slice(ctx, &self.migrant.0.id, Slice::Return)?;
+        read_slice(ctx, &self.migrant.row().id, Slice::Return)?;
         Ok(Some(Arrival(self.arrival.clone())))
     }
 }
@@ -62,7 +62,7 @@ impl AssistanceEvent {
     }
     /// The service (ASSISTANCE).
     async fn assistance(&self, ctx: &Context<'_>) -> Result<Option<Assistance>> {
-        read_slice(ctx, &self.migrant.0.id, Slice::Assistance)?;
+        read_slice(ctx, &self.migrant.row().id, Slice::Assistance)?;
         Ok(Some(Assistance(self.assistance.clone())))
     }
 }
@@ -160,7 +160,7 @@ impl Subscriber {
             .await
             .ok()??;
         Some(ArrivalEvent {
-            migrant: Migrant(Arc::new(row)),
+            migrant: Migrant::full(row),
             arrival,
         })
     }
@@ -180,7 +180,7 @@ impl Subscriber {
         .await
         .ok()??;
         Some(AssistanceEvent {
-            migrant: Migrant(Arc::new(row)),
+            migrant: Migrant::full(row),
             assistance,
         })
     }
@@ -198,7 +198,7 @@ impl Subscriber {
                 let row = self.visible(migrant_id).await?;
                 Some(StudiesUpdate {
                     kind: StudiesUpdateKind::ConsentGranted,
-                    migrant: Some(Migrant(Arc::new(row))),
+                    migrant: Some(Migrant::full(row)),
                     application: None,
                 })
             }
@@ -214,7 +214,7 @@ impl Subscriber {
                 let person = self.visible(found.migrant_id.clone()).await;
                 Some(StudiesUpdate {
                     kind: StudiesUpdateKind::ApplicationChanged,
-                    migrant: person.map(|r| Migrant(Arc::new(r))),
+                    migrant: person.map(Migrant::full),
                     application: Some(found),
                 })
             }

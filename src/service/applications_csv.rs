@@ -7,11 +7,12 @@
 use std::collections::HashMap;
 
 use crate::db::applications::{self, ApplicationQuery, ApplicationRow};
+use crate::db::migrant_columns::Columns;
 use crate::db::programs::{self, IntakeRow, ProgramRow};
 use crate::db::{matching, DbConnection};
 use crate::domain::money::Centavos;
 use crate::error::{AppError, AppResult};
-use crate::policy::{ApplicationView, RowFilter};
+use crate::policy::{ApplicationView, RowFilter, Slice};
 
 /// Most rows one export holds; a larger one must be filtered.
 pub const MAX_ROWS: i64 = 10_000;
@@ -118,10 +119,11 @@ pub fn export(
     }
     let lookup = programs_of(conn, &apps)?;
     let ids: Vec<String> = apps.iter().map(|a| a.migrant_id.clone()).collect();
-    let people: HashMap<String, (String, String)> = (matching::rows_of(conn, rows, &ids)?)
-        .into_iter()
-        .map(|m| (m.id, (m.given_names, m.family_names)))
-        .collect();
+    let people: HashMap<String, (String, String)> =
+        (matching::rows_of(conn, rows, &ids, Columns::of([Slice::Identity]))?)
+            .into_iter()
+            .map(|m| (m.id, (m.given_names, m.family_names)))
+            .collect();
     let mut out = csv::Writer::from_writer(vec![]);
     let bad = |_| AppError::Internal("the CSV could not be written".into());
     out.write_record(HEADER).map_err(bad)?;

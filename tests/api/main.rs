@@ -9,6 +9,7 @@ mod attacks_input;
 mod attacks_ws;
 mod audit;
 mod auth;
+mod columns;
 mod consent;
 mod counts;
 mod education;

@@ -11,12 +11,12 @@ pub mod vacancies;
 pub mod vacancy;
 
 use std::collections::HashMap;
-use std::sync::Arc;
 
 use async_graphql::Context;
 
 use super::caller;
 use super::migrant::Migrant;
+use crate::db::migrant_columns::Columns;
 use crate::db::{matching as people, DbConnection};
 use crate::error::{AppError, AppResult};
 use crate::policy::{Access, RowFilter};
@@ -46,9 +46,9 @@ pub fn with_people<R>(
     person: impl Fn(&R) -> &str,
 ) -> AppResult<Vec<(R, Option<Migrant>)>> {
     let ids: Vec<String> = records.iter().map(|r| person(r).to_string()).collect();
-    let seen: HashMap<String, Migrant> = people::rows_of(c, rows, &ids)?
+    let seen: HashMap<String, Migrant> = people::rows_of(c, rows, &ids, Columns::ALL)?
         .into_iter()
-        .map(|m| (m.id.clone(), Migrant(Arc::new(m))))
+        .map(|m| (m.id.clone(), Migrant::full(m)))
         .collect();
     Ok(records
         .into_iter()

@@ -4,7 +4,6 @@
 //! fields prefetched and every score logged as a read.
 
 use std::collections::HashMap;
-use std::sync::Arc;
 
 use async_graphql::{Context, Result};
 
@@ -35,18 +34,20 @@ where
         count: ctx.look_ahead().field("totalCount").exists(),
     };
     let rows = crate::graphql::access::row_filter(ctx)?;
-    let plan = prefetch::plan(
-        ctx,
-        ctx.look_ahead()
-            .field("edges")
-            .field("node")
-            .field("migrant"),
-    )?;
+    let person = ctx
+        .look_ahead()
+        .field("edges")
+        .field("node")
+        .field("migrant");
+    let (plan, columns) = (
+        prefetch::plan(ctx, &person)?,
+        prefetch::columns(ctx, &person)?,
+    );
     let (page, more, total, nested) = db::run(pool(ctx)?, move |c| {
         let (ranked, total) = rank(c, &rows, &wanted)?;
         let (page, more) = pagination::cut(ranked, limit);
         let ids: Vec<String> = page.iter().map(|(_, id)| id.clone()).collect();
-        let full = matching::rows_of(c, &rows, &ids)?;
+        let full = matching::rows_of(c, &rows, &ids, columns)?;
         let nested = plan.load(c, &full)?;
         let mut by_id: HashMap<String, _> = full.into_iter().map(|r| (r.id.clone(), r)).collect();
         let page: Vec<_> = page
@@ -66,7 +67,7 @@ where
         edges.push(VacancyMatchEdge {
             cursor: pagination::encode(&Position::ScoreId(i64::from(score), row.id.clone())),
             node: CandidateMatch {
-                migrant: Migrant(Arc::new(row)),
+                migrant: Migrant::partial(row, columns),
                 score,
                 reasons,
             },

@@ -18,6 +18,7 @@ use super::application_inputs::{
 use super::programs::{view_of, UniversityProgram};
 use super::{checked_id, time_cursor};
 use crate::db::applications::{self, ApplicationRow};
+use crate::db::migrant_columns::Columns;
 use crate::db::{self, matching, DbConnection};
 use crate::domain::person::StoredEnum;
 use crate::domain::studies::ApplicationStatus;
@@ -172,9 +173,9 @@ pub fn with_people(
     apps: Vec<ApplicationRow>,
 ) -> AppResult<Vec<(ApplicationRow, Option<Migrant>)>> {
     let ids: Vec<String> = apps.iter().map(|r| r.migrant_id.clone()).collect();
-    let seen: HashMap<String, Migrant> = matching::rows_of(c, rows, &ids)?
+    let seen: HashMap<String, Migrant> = matching::rows_of(c, rows, &ids, Columns::ALL)?
         .into_iter()
-        .map(|m| (m.id.clone(), Migrant(Arc::new(m))))
+        .map(|m| (m.id.clone(), Migrant::full(m)))
         .collect();
     Ok(apps
         .into_iter()

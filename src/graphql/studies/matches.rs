@@ -4,13 +4,13 @@
 //! points are in docs/universities.md.
 
 use std::collections::{HashMap, HashSet};
-use std::sync::Arc;
 
 use async_graphql::{Context, Object, Result, SimpleObject, ID};
 
 use super::programs::{complete, view_of, UniversityProgram};
 use super::{checked_id, score_cursor};
 use crate::db::matching::{self, CandidateRow};
+use crate::db::migrant_columns::Columns;
 use crate::db::programs::{self, ProgramRow};
 use crate::db::skills::SkillRows;
 use crate::db::{self, applications, study_matching, DbConnection};
@@ -20,7 +20,7 @@ use crate::error::{AppError, AppResult};
 use crate::graphql::access::row_filter;
 use crate::graphql::migrant::Migrant;
 use crate::graphql::pagination::{self, PageInfo, Position};
-use crate::graphql::{caller, cost, pool};
+use crate::graphql::{caller, cost, pool, prefetch};
 use crate::policy::{self, Placement as Right, RowFilter};
 use crate::service::study_matching::{
     self as scoring, MissingKind, Offer, Placement, PlacementReasonKind, Student, Study,
@@ -223,13 +223,13 @@ type MatchPage = (
     i64,
 );
 
-/// One page of a programme's ranked people, with their full rows.
+/// One page of a programme's ranked people, with their rows' `columns`.
 fn match_page(
     c: &mut DbConnection,
     rows: &RowFilter,
     p: &ProgramRow,
-    after: Option<(i64, String)>,
-    limit: i64,
+    (after, limit): (Option<(i64, String)>, i64),
+    columns: Columns,
 ) -> AppResult<MatchPage> {
     let ranked = rank_candidates(c, rows, p)?;
     let total = ranked.len() as i64;
@@ -244,7 +244,7 @@ fn match_page(
         .collect();
     let (page, more) = pagination::cut(rest, limit);
     let ids: Vec<String> = page.iter().map(|(_, id)| id.clone()).collect();
-    let mut by_id: HashMap<String, _> = (matching::rows_of(c, rows, &ids)?.into_iter())
+    let mut by_id: HashMap<String, _> = (matching::rows_of(c, rows, &ids, columns)?.into_iter())
         .map(|r| (r.id.clone(), r))
         .collect();
     let page = (page.into_iter())
@@ -278,9 +278,15 @@ impl PlacementQuery {
         let limit = pagination::limit(ctx, first)?;
         let after = score_cursor(after)?;
         let rows = row_filter(ctx)?;
+        let person = ctx
+            .look_ahead()
+            .field("edges")
+            .field("node")
+            .field("migrant");
+        let columns = prefetch::columns(ctx, &person)?;
         let (page, more, total, eligible_count) = db::run(pool(ctx)?, move |c| {
             let p = placeable(c, &program_id, right, &inst)?;
-            match_page(c, &rows, &p, after, limit)
+            match_page(c, &rows, &p, (after, limit), columns)
         })
         .await?;
         let mut edges = Vec::with_capacity(page.len());
@@ -291,7 +297,7 @@ impl PlacementQuery {
             edges.push(ProgramMatchEdge {
                 cursor,
                 node: ProgramCandidate {
-                    migrant: Migrant(Arc::new(row)),
+                    migrant: Migrant::partial(row, columns),
                     placement,
                 },
             });
