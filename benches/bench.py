@@ -75,9 +75,10 @@ def seed(url, people):
 
 
 def serve(url):
+    # The pool keeps its default size (two per core plus two) unless
+    # REINTEGRA_DB_POOL_SIZE is set.
     env = dict(os.environ, REINTEGRA_DATABASE_URL=url, REINTEGRA_BIND=f"127.0.0.1:{PORT}",
-               REINTEGRA_RATE_LIMIT_PER_MINUTE="100000000", REINTEGRA_LOG="warn",
-               REINTEGRA_DB_POOL_SIZE=os.environ.get("REINTEGRA_DB_POOL_SIZE", "16"))
+               REINTEGRA_RATE_LIMIT_PER_MINUTE="100000000", REINTEGRA_LOG="warn")
     log = open(os.path.join(tempfile.gettempdir(), "reintegra-bench-serve.log"), "w")
     proc = subprocess.Popen([BINARY, "serve"], env=env, stdout=log, stderr=log)
     for _ in range(600):

@@ -7,6 +7,12 @@
 //! fail at once with `UNAVAILABLE` instead of each waiting out the pool
 //! timeout; the first request after the moment tries again, and the service
 //! recovers by itself when the database returns.
+//!
+//! Requests are admitted to the pool in arrival order by a fair semaphore
+//! held on the async side ([`DbPool::admit`]). r2d2 hands a returned
+//! connection to whichever thread asks first, so under load a waiting
+//! request could lose it again and again to newcomers: a long tail. Past
+//! the gate, a request's blocking task always finds a connection.
 
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Arc;
@@ -17,6 +23,7 @@ use diesel::pg::PgConnection;
 use diesel::r2d2::{self, ManageConnection, R2D2Connection};
 use diesel::sqlite::SqliteConnection;
 use diesel::ConnectionResult;
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 use super::{normalize_url, DbConnection};
 use crate::config::is_postgres_url;
@@ -106,12 +113,17 @@ impl ManageConnection for Manager {
     }
 }
 
-/// The connection pool shared by the workers, with its breaker.
+/// The connection pool shared by the workers, with its breaker and the
+/// gate that admits requests to it in order.
 #[derive(Clone, Debug)]
 pub struct DbPool {
     pool: r2d2::Pool<Manager>,
     breaker: Arc<Breaker>,
+    gate: Arc<Semaphore>,
 }
+
+/// A request's place at the pool, held until its connection is back.
+pub type Admission = OwnedSemaphorePermit;
 
 /// One pooled connection.
 pub type PooledConn = r2d2::PooledConnection<Manager>;
@@ -119,7 +131,31 @@ pub type PooledConn = r2d2::PooledConnection<Manager>;
 impl DbPool {
     /// Wraps a pool built over [`manager`]'s manager.
     pub fn new(pool: r2d2::Pool<Manager>, breaker: Arc<Breaker>) -> Self {
-        DbPool { pool, breaker }
+        // One connection stays out of the gate for the audit committer, so
+        // admitted requests waiting on their audit never starve it.
+        let places = pool.max_size().saturating_sub(1).max(1) as usize;
+        let gate = Arc::new(Semaphore::new(places));
+        DbPool {
+            pool,
+            breaker,
+            gate,
+        }
+    }
+
+    /// Waits, in arrival order, for a place at the pool: `UNAVAILABLE` at
+    /// once while the breaker is open, or after the pool's timeout.
+    pub async fn admit(&self) -> Result<Admission, AppError> {
+        self.breaker.check()?;
+        let wait = self.pool.connection_timeout();
+        match tokio::time::timeout(wait, Arc::clone(&self.gate).acquire_owned()).await {
+            Ok(Ok(place)) => Ok(place),
+            Ok(Err(_)) | Err(_) => {
+                tracing::warn!(waited_ms = wait.as_millis() as u64, "no place at the pool");
+                Err(AppError::Unavailable(
+                    "no database connection in time".into(),
+                ))
+            }
+        }
     }
 
     /// A connection, or `UNAVAILABLE` at once while the breaker is open,
@@ -153,4 +189,51 @@ pub fn manager(url: &str) -> (Manager, Arc<Breaker>) {
         },
         breaker,
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Mutex;
+
+    /// A pool of `size` connections that never connects (none is taken).
+    fn pool(size: u32, wait: Duration) -> DbPool {
+        let (manager, breaker) = manager("sqlite://:memory:");
+        let pool = r2d2::Pool::builder()
+            .max_size(size)
+            .min_idle(Some(0))
+            .connection_timeout(wait)
+            .build_unchecked(manager);
+        DbPool::new(pool, breaker)
+    }
+
+    #[actix_web::test]
+    async fn the_pool_admits_requests_in_arrival_order() {
+        let pool = pool(2, Duration::from_secs(5));
+        let first = pool.admit().await.expect("the one place");
+        let order = Arc::new(Mutex::new(Vec::new()));
+        let mut waiting = Vec::new();
+        for n in 0..4 {
+            let (pool, order) = (pool.clone(), Arc::clone(&order));
+            waiting.push(actix_web::rt::spawn(async move {
+                let _place = pool.admit().await.expect("a place");
+                order.lock().expect("order").push(n);
+            }));
+            // Lets the new request reach the gate before the next one.
+            tokio::task::yield_now().await;
+        }
+        drop(first);
+        for w in waiting {
+            w.await.expect("request");
+        }
+        assert_eq!(*order.lock().expect("order"), vec![0, 1, 2, 3]);
+    }
+
+    #[actix_web::test]
+    async fn no_place_in_time_is_unavailable() {
+        let pool = pool(2, Duration::from_millis(20));
+        let _held = pool.admit().await.expect("the one place");
+        let refused = pool.admit().await.expect_err("no place");
+        assert!(matches!(refused, AppError::Unavailable(_)), "{refused:?}");
+    }
 }

@@ -254,14 +254,18 @@ pub fn after_bulk_load(conn: &mut DbConnection) -> diesel::QueryResult<()> {
     }
 }
 
-/// Runs blocking database work on actix's blocking thread pool.
+/// Runs blocking database work on actix's blocking thread pool, once the
+/// pool admits it (in arrival order, see [`DbPool::admit`]).
 pub async fn run<T, F>(pool: &DbPool, f: F) -> AppResult<T>
 where
     F: FnOnce(&mut DbConnection) -> AppResult<T> + Send + 'static,
     T: Send + 'static,
 {
+    let place = pool.admit().await?;
     let pool = pool.clone();
     actix_web::web::block(move || {
+        // Declared first, dropped last: the place frees after the connection.
+        let _place = place;
         let mut conn = pool.get()?;
         f(&mut conn)
     })
