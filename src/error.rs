@@ -82,7 +82,7 @@ pub enum AppError {
     #[error("{0}")]
     QueryTooComplex(String),
     /// See [`ErrorCode::Unavailable`]; the detail is logged, never sent.
-    #[error("service temporarily unavailable: the database cannot be reached; retry later")]
+    #[error("service temporarily unavailable: the database is unreachable or busy; retry later")]
     Unavailable(String),
     /// See [`ErrorCode::PersistedQueryNotFound`]; the message is the one
     /// Apollo-style clients look for.
