@@ -14,7 +14,7 @@ ratio API / direct SQL.
 
 Loopback only; nothing leaves the machine. See the README, "Performance".
 """
-import argparse, json, os, re, shutil, subprocess, sys, tempfile, time, urllib.request
+import argparse, json, os, re, shutil, subprocess, sys, tempfile, threading, time, urllib.request
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BINARY = os.path.join(ROOT, "target", "release", "reintegra")
@@ -190,8 +190,8 @@ end
 """
 
 
-def run_wrk(script, duration, connections, threads):
-    path = os.path.join(tempfile.gettempdir(), "reintegra-bench.lua")
+def run_wrk(script, duration, connections, threads, name="bench"):
+    path = os.path.join(tempfile.gettempdir(), f"reintegra-{name}.lua")
     with open(path, "w") as f:
         f.write(script)
     out = subprocess.run(["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--latency", "--timeout", "60s",
@@ -314,6 +314,9 @@ def main():
             direct = direct_sql(url, key, ids, vacancy, a.duration, a.connections)
             rows.append((name, api, direct))
             print(f"{name}: API {api['rps']:.0f} req/s, SQL {direct['rps']:.0f}/s", flush=True)
+        mixed = None
+        if not a.only or "list_under_matches" in a.only.split(","):
+            mixed = list_under_matches(tokens, vacancy, a)
         mem = rss_mb(server.pid)
     finally:
         server.terminate()
@@ -326,6 +329,31 @@ def main():
         ratio = api["rps"] / sql["rps"] if sql["rps"] else float("nan")
         print(f"| {name} | {api['rps']:.0f} | {api['p50']:.1f} | {api['p99']:.1f} | {sql['rps']:.0f} | "
               f"{sql['p50']:.1f} | {sql['p99']:.1f} | {ratio:.0%} | {api['rss']} |")
+    if mixed:
+        (lst, heavy), heavy_conns = mixed, max(1, a.connections // 4)
+        print(f"\nMINTRAB list from {a.connections - heavy_conns} connections while {heavy_conns} run "
+              f"vacancyMatches + totalCount: list {lst['rps']:.0f} req/s (p50 {lst['p50']:.1f}, "
+              f"p99 {lst['p99']:.1f} ms); matches {heavy['rps']:.1f} req/s (p50 {heavy['p50']:.0f}, "
+              f"p99 {heavy['p99']:.0f} ms)")
+
+
+def list_under_matches(tokens, vacancy, a):
+    """The list's rate and latency while a quarter of the connections run a
+    match list with totalCount (seconds a request at 1M): what the heavy
+    lane (db::run_heavy) protects. No direct-SQL side."""
+    lab = tokens["MINTRAB"]
+    matches = lua_static(lab, {"query": MATCHES.replace("{ edges", "{ totalCount edges", 1),
+                               "variables": {"v": vacancy}})
+    heavy_conns = max(1, a.connections // 4)
+    out = {}
+    worker = threading.Thread(target=lambda: out.__setitem__(
+        "heavy", run_wrk(matches, a.duration + 2, heavy_conns, 1, "matches")))
+    worker.start()
+    listed = run_wrk(lua_static(lab, {"query": LIST}), a.duration, a.connections - heavy_conns,
+                     a.threads, "list")
+    worker.join()
+    print(f"MINTRAB list under match counts: API {listed['rps']:.0f} req/s", flush=True)
+    return listed, out["heavy"]
 
 
 if __name__ == "__main__":

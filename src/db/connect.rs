@@ -12,7 +12,10 @@
 //! held on the async side ([`DbPool::admit`]). r2d2 hands a returned
 //! connection to whichever thread asks first, so under load a waiting
 //! request could lose it again and again to newcomers: a long tail. Past
-//! the gate, a request's blocking task always finds a connection.
+//! the gate, a request's blocking task always finds a connection. Work
+//! whose cost grows with the tables (matching, statistics, exports, chain
+//! verification) also queues in a lane of its own that holds at most half
+//! the places, so a burst of it cannot shut pages and lookups out.
 
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Arc;
@@ -23,7 +26,7 @@ use diesel::pg::PgConnection;
 use diesel::r2d2::{self, ManageConnection, R2D2Connection};
 use diesel::sqlite::SqliteConnection;
 use diesel::ConnectionResult;
-use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+use tokio::sync::{AcquireError, OwnedSemaphorePermit, Semaphore};
 
 use super::{normalize_url, DbConnection};
 use crate::config::is_postgres_url;
@@ -120,6 +123,7 @@ pub struct DbPool {
     pool: r2d2::Pool<Manager>,
     breaker: Arc<Breaker>,
     gate: Arc<Semaphore>,
+    heavy: Arc<Semaphore>,
 }
 
 /// A request's place at the pool, held until its connection is back.
@@ -134,11 +138,11 @@ impl DbPool {
         // One connection stays out of the gate for the audit committer, so
         // admitted requests waiting on their audit never starve it.
         let places = pool.max_size().saturating_sub(1).max(1) as usize;
-        let gate = Arc::new(Semaphore::new(places));
         DbPool {
             pool,
             breaker,
-            gate,
+            gate: Arc::new(Semaphore::new(places)),
+            heavy: Arc::new(Semaphore::new((places / 2).max(1))),
         }
     }
 
@@ -146,9 +150,28 @@ impl DbPool {
     /// once while the breaker is open, or after the pool's timeout.
     pub async fn admit(&self) -> Result<Admission, AppError> {
         self.breaker.check()?;
+        self.in_time(Arc::clone(&self.gate).acquire_owned()).await
+    }
+
+    /// [`DbPool::admit`] for heavy work: a place in the heavy lane, then
+    /// one at the pool, both within the pool's timeout.
+    pub async fn admit_heavy(&self) -> Result<(Admission, Admission), AppError> {
+        self.breaker.check()?;
+        let (lane, gate) = (Arc::clone(&self.heavy), Arc::clone(&self.gate));
+        self.in_time(async move {
+            let lane = lane.acquire_owned().await?;
+            Ok((lane, gate.acquire_owned().await?))
+        })
+        .await
+    }
+
+    async fn in_time<T>(
+        &self,
+        places: impl std::future::Future<Output = Result<T, AcquireError>>,
+    ) -> Result<T, AppError> {
         let wait = self.pool.connection_timeout();
-        match tokio::time::timeout(wait, Arc::clone(&self.gate).acquire_owned()).await {
-            Ok(Ok(place)) => Ok(place),
+        match tokio::time::timeout(wait, places).await {
+            Ok(Ok(places)) => Ok(places),
             Ok(Err(_)) | Err(_) => {
                 tracing::warn!(waited_ms = wait.as_millis() as u64, "no place at the pool");
                 Err(AppError::Unavailable(
@@ -227,6 +250,19 @@ mod tests {
             w.await.expect("request");
         }
         assert_eq!(*order.lock().expect("order"), vec![0, 1, 2, 3]);
+    }
+
+    #[actix_web::test]
+    async fn heavy_work_leaves_places_for_the_rest() {
+        // 5 connections: 4 places for requests, 2 of them for heavy work.
+        let pool = pool(5, Duration::from_millis(20));
+        let _a = pool.admit_heavy().await.expect("heavy");
+        let _b = pool.admit_heavy().await.expect("heavy");
+        let refused = pool.admit_heavy().await.expect_err("a third heavy");
+        assert!(matches!(refused, AppError::Unavailable(_)), "{refused:?}");
+        let _c = pool.admit().await.expect("a page still gets in");
+        let _d = pool.admit().await.expect("and another");
+        pool.admit().await.expect_err("the places are all taken");
     }
 
     #[actix_web::test]

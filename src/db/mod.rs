@@ -262,10 +262,31 @@ where
     T: Send + 'static,
 {
     let place = pool.admit().await?;
+    on_blocking_thread(pool, place, f).await
+}
+
+/// [`run`] for work whose cost grows with the tables (matching, statistics,
+/// exports, chain verification): it also queues in the heavy lane, which
+/// holds at most half the pool's places (see [`DbPool::admit_heavy`]).
+pub async fn run_heavy<T, F>(pool: &DbPool, f: F) -> AppResult<T>
+where
+    F: FnOnce(&mut DbConnection) -> AppResult<T> + Send + 'static,
+    T: Send + 'static,
+{
+    let places = pool.admit_heavy().await?;
+    on_blocking_thread(pool, places, f).await
+}
+
+async fn on_blocking_thread<T, F, P>(pool: &DbPool, places: P, f: F) -> AppResult<T>
+where
+    F: FnOnce(&mut DbConnection) -> AppResult<T> + Send + 'static,
+    T: Send + 'static,
+    P: Send + 'static,
+{
     let pool = pool.clone();
     actix_web::web::block(move || {
-        // Declared first, dropped last: the place frees after the connection.
-        let _place = place;
+        // Declared first, dropped last: the places free after the connection.
+        let _places = places;
         let mut conn = pool.get()?;
         f(&mut conn)
     })

@@ -176,7 +176,7 @@ impl AuditQueryRoot {
     #[graphql(visible = "super::visibility::reads_audit")]
     async fn audit_chain(&self, ctx: &Context<'_>) -> Result<AuditChainStatus> {
         require_audit_reader(ctx)?;
-        let report = db::run(pool(ctx)?, |c| Ok(audit::verify(c)?)).await?;
+        let report = db::run_heavy(pool(ctx)?, |c| Ok(audit::verify(c)?)).await?;
         Ok(AuditChainStatus {
             ok: report.first_broken_seq.is_none(),
             checked: report.checked,

@@ -124,7 +124,7 @@ pub struct Stats(Request);
 impl Stats {
     async fn table(&self, ctx: &Context<'_>, figure: &'static Figure) -> Result<StatsTable> {
         let req = self.0.clone();
-        let table = db::run(pool(ctx)?, move |c| stats::compute(c, &req, figure)).await?;
+        let table = db::run_heavy(pool(ctx)?, move |c| stats::compute(c, &req, figure)).await?;
         Ok(StatsTable(table))
     }
 }

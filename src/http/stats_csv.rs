@@ -70,6 +70,6 @@ async fn answer(req: &HttpRequest, p: &CsvParams, state: &AppState) -> Result<St
         dimension(p.by.as_deref())?,
         state.settings.minex_window_days,
     );
-    let tables = db::run(&state.pool, move |c| stats::compute_all(c, &request)).await?;
+    let tables = db::run_heavy(&state.pool, move |c| stats::compute_all(c, &request)).await?;
     stats::csv::render(&tables)
 }

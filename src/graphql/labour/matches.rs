@@ -182,7 +182,7 @@ impl MatchQuery {
         let limit = usize::try_from(pagination::limit(ctx, first)?).unwrap_or(0);
         let rows = row_filter_of(ctx)?;
         let posted_by = (right == Matching::OwnVacancies).then_some(institution);
-        let (person, found) = db::run(pool(ctx)?, move |c| {
+        let (person, found) = db::run_heavy(pool(ctx)?, move |c| {
             let (person, skills) =
                 matching::candidate(c, &rows, &migrant_id)?.ok_or(AppError::NotFound("migrant"))?;
             let mut groups: Vec<String> = (skills.occupations.iter())

@@ -43,7 +43,7 @@ where
         prefetch::plan(ctx, &person)?,
         prefetch::columns(ctx, &person)?,
     );
-    let (page, more, total, nested) = db::run(pool(ctx)?, move |c| {
+    let (page, more, total, nested) = db::run_heavy(pool(ctx)?, move |c| {
         let (ranked, total) = rank(c, &rows, &wanted)?;
         let (page, more) = pagination::cut(ranked, limit);
         let ids: Vec<String> = page.iter().map(|(_, id)| id.clone()).collect();

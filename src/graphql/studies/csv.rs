@@ -47,7 +47,7 @@ impl CsvQuery {
             migrant_id: None,
         };
         let (rows, view) = (row_filter(ctx)?, view_of(ctx)?);
-        let export = db::run(pool(ctx)?, move |c| {
+        let export = db::run_heavy(pool(ctx)?, move |c| {
             applications_csv::export(c, &view, &rows, &q)
         })
         .await?;

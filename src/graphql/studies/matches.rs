@@ -284,7 +284,7 @@ impl PlacementQuery {
             .field("node")
             .field("migrant");
         let columns = prefetch::columns(ctx, &person)?;
-        let (page, more, total, eligible_count) = db::run(pool(ctx)?, move |c| {
+        let (page, more, total, eligible_count) = db::run_heavy(pool(ctx)?, move |c| {
             let p = placeable(c, &program_id, right, &inst)?;
             match_page(c, &rows, &p, (after, limit), columns)
         })
@@ -333,7 +333,7 @@ impl PlacementQuery {
         let limit = usize::try_from(pagination::limit(ctx, first)?).unwrap_or(0);
         let (rows, view) = (row_filter(ctx)?, view_of(ctx)?);
         let only = (right == Right::OwnPrograms).then_some(inst);
-        let (person, found) = db::run(pool(ctx)?, move |c| {
+        let (person, found) = db::run_heavy(pool(ctx)?, move |c| {
             let (person, skills) =
                 matching::candidate(c, &rows, &migrant_id)?.ok_or(AppError::NotFound("migrant"))?;
             let me = student(&person, &skills);
