@@ -5,11 +5,11 @@
 //! one distance from it (the origin index); and the open vacancies in a
 //! person's sub-major groups. Scoring is in Rust (`service::matching`).
 
-use super::migrant_columns::{select, Columns};
 use diesel::dsl::sql;
 use diesel::prelude::*;
 use diesel::sql_types::Bool;
 
+use super::migrant_columns::{select, Columns};
 use super::migrants::MigrantRow;
 use super::schema::{
     job_vacancies as v, migrant_certifications as c, migrant_languages as l,

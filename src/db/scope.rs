@@ -182,12 +182,13 @@ pub fn granted(f: &RowFilter, holder: &Holder, id: String) -> ScopedMigrants<'st
 }
 
 /// Reads one page of `q` in registration order (`created_at`, `id`, the
-/// keyset), `limit` rows, with the `columns` the caller will show. Most scopes walk the registration index and stop
-/// after a page. MINEX's window is different: its people are found by the
-/// window index, and sorting their full rows to cut a page costs ~100 ms at
-/// a million people; so the window's ids are sorted from a covering index
-/// alone (`migrants_window_idx`) and only the page's rows are then read
-/// (two statements, whatever the page size).
+/// keyset), `limit` rows, with the `columns` the caller will show. Most
+/// scopes walk the registration index and stop after a page. MINEX's
+/// window is different: its people are found by the window index, and
+/// sorting their full rows to cut a page costs ~100 ms at a million
+/// people; so the window's ids are sorted from a covering index alone
+/// (`migrants_window_idx`) and only the page's rows are then read (two
+/// statements, whatever the page size).
 pub fn page(
     conn: &mut DbConnection,
     q: ScopedMigrants<'static>,

@@ -75,16 +75,41 @@ pub const ROW_FIELDS: [(&str, Slice); 15] = [
     ("recordTimes", Slice::Identity),
 ];
 
-/// The row slices a selection of `Migrant` fields (`node`) shows and the
-/// caller may read: the only columns a read of `migrants` then fetches.
+/// Fields of `Migrant` whose records hand back the same loaded row as
+/// their `migrant`: what is selected there is shown from this row too.
+pub const BACK_REFERENCES: [&str; 4] = [
+    "referrals",
+    "studyApplications",
+    "trainingEnrolments",
+    "enterpriseProjects",
+];
+
+/// The row slices a selection of `Migrant` fields (`node`) shows, itself
+/// or through its records' `migrant`, and the caller may read: the only
+/// columns a read of `migrants` then fetches.
 pub fn columns(ctx: &Context<'_>, node: &Lookahead<'_>) -> AppResult<Columns> {
     let role = caller(ctx)?.identity.role;
+    let mut shown = Vec::new();
+    shown_slices(node, &mut shown);
     Ok(Columns::of(
+        shown.into_iter().filter(|slice| can_read(role, *slice)),
+    ))
+}
+
+/// Walks only the selection that exists, so its cost is the query's size.
+fn shown_slices(node: &Lookahead<'_>, out: &mut Vec<Slice>) {
+    out.extend(
         ROW_FIELDS
             .iter()
-            .filter(|(field, slice)| can_read(role, *slice) && node.field(field).exists())
+            .filter(|(field, _)| node.field(field).exists())
             .map(|(_, slice)| *slice),
-    ))
+    );
+    for field in BACK_REFERENCES {
+        let again = node.field(field).field("migrant");
+        if again.exists() {
+            shown_slices(&again, out);
+        }
+    }
 }
 
 /// Rows loaded for a page, to be fed to the loaders.

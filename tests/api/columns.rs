@@ -11,7 +11,7 @@ use crate::support::{cui, error_code, person, TestApp};
 use reintegra::db::migrant_columns::Columns;
 use reintegra::db::{scope, DbConnection};
 use reintegra::domain::institution::Role;
-use reintegra::graphql::prefetch::ROW_FIELDS;
+use reintegra::graphql::prefetch::{BACK_REFERENCES, ROW_FIELDS};
 use reintegra::policy::{RowFilter, Slice};
 
 /// Every field of `Migrant` resolved from the row, nested ones included.
@@ -114,14 +114,78 @@ async fn a_read_leaves_the_other_slices_in_the_database(app: TestApp) {
     );
 }
 
+/// A record reached again through one of its own records (a project's
+/// `migrant`) is the same loaded row: the columns its fields there show
+/// must have been read too.
+async fn a_field_reached_through_a_nested_record_is_loaded(app: TestApp) {
+    let id = app.register(person("Ana", "Xol", 1)).await;
+    let iom = app.token("IOM", "iom_caseworker");
+    let propose = "mutation($i: ProposeEnterpriseProjectInput!) { proposeEnterpriseProject(input: $i) { id } }";
+    let input = json!({"migrantId": id, "activity": "Tortillería", "iscoCode": "7512",
+                       "municipalityCode": "1301", "grantAmount": "15000"});
+    let (_, body) = app.gql(&iom, propose, json!({ "i": input })).await;
+    assert!(
+        body["data"]["proposeEnterpriseProject"]["id"].is_string(),
+        "{body}"
+    );
+    let q = "query($id: ID!) { migrant(id: $id) { givenNames \
+             enterpriseProjects { migrant { phone health { medicalConditions } } } } }";
+    let (_, body) = app.gql(&iom, q, json!({ "id": id })).await;
+    assert_eq!(
+        body["data"]["migrant"]["enterpriseProjects"][0]["migrant"],
+        json!({ "phone": "+50255550101", "health": { "medicalConditions": "asthma" } }),
+        "{body}"
+    );
+    let list = "{ migrants(first: 5) { edges { node { enterpriseProjects { migrant { \
+                givenNames } } } } } }";
+    let (_, body) = app.gql(&iom, list, json!({})).await;
+    let node = &body["data"]["migrants"]["edges"][0]["node"];
+    assert_eq!(
+        node["enterpriseProjects"][0]["migrant"]["givenNames"], "Ana",
+        "{body}"
+    );
+}
+
 db_tests!(
+    a_field_reached_through_a_nested_record_is_loaded,
     every_path_shows_every_row_field,
     a_partner_sees_its_fields_and_is_refused_the_rest,
     a_read_leaves_the_other_slices_in_the_database,
 );
 
+/// The fields of `type name` in schema.graphql, with their type as written
+/// (arguments dropped).
+fn fields_of(sdl: &str, name: &str) -> Vec<(String, String)> {
+    let body = sdl
+        .split(&format!("\ntype {name} "))
+        .nth(1)
+        .and_then(|rest| rest.split("\n}").next())
+        .unwrap_or_else(|| panic!("type {name}"));
+    let mut in_description = false;
+    body.lines()
+        .filter_map(|l| {
+            let l = l.trim();
+            if l.starts_with("\"\"\"") {
+                // A one-line description opens and closes on its line.
+                in_description ^= !(l.len() > 3 && l.ends_with("\"\"\""));
+                return None;
+            }
+            let field: String = l
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric())
+                .collect();
+            let rest = &l[field.len()..];
+            let is_field = !in_description && !field.is_empty() && rest.starts_with([':', '(']);
+            let ty = rest.rsplit(':').next().unwrap_or("").trim().to_string();
+            is_field.then_some((field, ty))
+        })
+        .collect()
+}
+
 /// A new field of `Migrant` must be classified: resolved from the row (and
-/// then in `ROW_FIELDS`, or it would fail when selected) or from elsewhere.
+/// then in `ROW_FIELDS`, or it would fail when selected) or from elsewhere;
+/// and one whose records lead back to the person (`migrant: Migrant`) must
+/// be in `BACK_REFERENCES`, or what is selected there would not be loaded.
 #[test]
 fn every_migrant_field_is_classified() {
     const ELSEWHERE: [&str; 11] = [
@@ -138,34 +202,27 @@ fn every_migrant_field_is_classified() {
         "__typename",
     ];
     let sdl = std::fs::read_to_string("schema.graphql").expect("schema.graphql");
-    let body = sdl
-        .split("\ntype Migrant ")
-        .nth(1)
-        .and_then(|rest| rest.split("\n}").next())
-        .expect("type Migrant");
-    let mut in_description = false;
-    let fields = body.lines().filter_map(|l| {
-        let l = l.trim();
-        if l.starts_with("\"\"\"") {
-            // A one-line description opens and closes on its line.
-            in_description ^= !(l.len() > 3 && l.ends_with("\"\"\""));
-            return None;
-        }
-        let name: String = l
-            .chars()
-            .take_while(|c| c.is_ascii_alphanumeric())
-            .collect();
-        let field = !in_description && !name.is_empty() && l[name.len()..].starts_with([':', '(']);
-        field.then_some(name)
-    });
-    let mut seen = 0;
-    for f in fields {
-        let in_row = ROW_FIELDS.iter().any(|(name, _)| *name == f);
+    let fields = fields_of(&sdl, "Migrant");
+    for (f, ty) in &fields {
+        let in_row = ROW_FIELDS.iter().any(|(name, _)| name == f);
         assert!(
             in_row || ELSEWHERE.contains(&f.as_str()),
             "unclassified field {f}"
         );
-        seen += 1;
+        let item = ty.trim_matches(|c: char| !c.is_ascii_alphanumeric());
+        let leads_back = sdl.contains(&format!("\ntype {item} "))
+            && fields_of(&sdl, item)
+                .iter()
+                .any(|(n, t)| n == "migrant" && t.starts_with("Migrant"));
+        assert_eq!(
+            leads_back,
+            BACK_REFERENCES.contains(&f.as_str()),
+            "field {f}: {ty}"
+        );
     }
-    assert!(seen >= ROW_FIELDS.len() + 10, "parsed {seen} fields");
+    assert!(
+        fields.len() >= ROW_FIELDS.len() + 10,
+        "parsed {} fields",
+        fields.len()
+    );
 }
